@@ -1,0 +1,11 @@
+// Public face of src/layout: palettes, label decoding/encoding, edit masks, polygons. Pure typed-array
+// code that runs unchanged in the panel, the webview, the CLI and the server; imports no platform API.
+export * from './errors';
+export * from './image';
+export * from './palette';
+export * from './decode';
+export * from './encode';
+export * from './mask';
+export * from './polygon';
+export * from './resample';
+export { squaredDistanceTransform } from './distance';
