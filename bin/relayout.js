@@ -1,3 +1,3 @@
 #!/usr/bin/env node
 // Entry of the `relayout` command: runs the compiled CLI (npm run build:node writes build/).
-process.exitCode = require('../build/cli/main.js').main(process.argv);
+require('../build/src/cli/main.js').main(process.argv).then((code) => (process.exitCode = code));

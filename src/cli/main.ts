@@ -21,7 +21,8 @@ import {
   sameSize,
   SizeMismatchError,
 } from '../layout';
-import { EDIT_METHODS, EditMethod, ReferenceSource, runEdit } from '../inference';
+import { EDIT_METHODS, EditMethod, ReferenceSource, Runner, runEdit } from '../inference';
+import { nodeRunner } from './models-node';
 import { readImage, writeImage } from './image-io';
 import { listScenes, loadScene, rasterizeEdit, rasterizeOriginal, scenePalette, Scene } from './scenes';
 import { overlayLabels, sideBySide, visualizeMask } from './sheet';
@@ -99,7 +100,7 @@ function compareSheet(photo: RgbaImage, original: LabelMap, edited: LabelMap, pa
   ]);
 }
 
-function editCommand(opts: EditOpts): void {
+async function editCommand(opts: EditOpts): Promise<void> {
   const log = opts.quiet ? () => undefined : (s: string) => console.log(s);
   const started = Date.now();
   const palette = resolvePalette(opts.palette);
@@ -118,7 +119,8 @@ function editCommand(opts: EditOpts): void {
     return { image: refImage, layout };
   });
   const extraMask = opts.mask ? readMask(opts.mask, image) : undefined;
-  const result = runEdit(
+  const runner: Runner | undefined = opts.method === 'relayout' ? nodeRunner() : undefined;
+  const result = await runEdit(
     {
       image,
       original,
@@ -129,8 +131,9 @@ function editCommand(opts: EditOpts): void {
       maskOptions: { dilateFraction: opts.dilateFraction, dilatePx: opts.dilatePx, featherPx: opts.featherPx },
     },
     palette,
-    opts.method,
+    { method: opts.method, runner, onProgress: opts.quiet ? undefined : progressPrinter() },
   );
+  await runner?.dispose();
   writeImage(opts.out, result.image);
   const classes = classesPresent({ ...edited, labels: edited.labels.map((l, i) => (result.mask.mask[i] ? l : 0)) })
     .map((l) => classNameOf(palette, l))
@@ -149,7 +152,7 @@ function editCommand(opts: EditOpts): void {
   log(`Done in ${((Date.now() - started) / 1000).toFixed(2)} s`);
 }
 
-function demoCommand(opts: { scene: string; out: string; method: EditMethod }): void {
+async function demoCommand(opts: { scene: string; out: string; method: EditMethod }): Promise<void> {
   const started = Date.now();
   const scene = loadScene(opts.scene);
   const palette = scenePalette(scene);
@@ -157,11 +160,12 @@ function demoCommand(opts: { scene: string; out: string; method: EditMethod }): 
   const original = rasterizeOriginal(scene, photo.width, photo.height);
   mkdirSync(opts.out, { recursive: true });
   console.log(`Relayout demo: ${scene.title} (${photo.width}×${photo.height}), method ${opts.method}`);
+  const runner: Runner | undefined = opts.method === 'relayout' ? nodeRunner() : undefined;
   for (const edit of scene.edits) {
     const t0 = Date.now();
     const edited = rasterizeEdit(scene, edit, photo.width, photo.height);
     const references = edit.reference ? [loadReference(resolve(scene.dir, '..', edit.reference), photo)] : [];
-    const result = runEdit({ image: photo, original, edited, references, seed: 1 }, palette, opts.method);
+    const result = await runEdit({ image: photo, original, edited, references, seed: 1 }, palette, { method: opts.method, runner });
     const outPath = join(opts.out, `${edit.name}.png`);
     const sheetPath = join(opts.out, `${edit.name}-compare.png`);
     writeImage(outPath, result.image);
@@ -170,7 +174,14 @@ function demoCommand(opts: { scene: string; out: string; method: EditMethod }): 
     console.log(`  ${edit.name.padEnd(18)} ${edit.description} — ${pct}% regenerated in ${Date.now() - t0} ms`);
     console.log(`  ${''.padEnd(18)} result ${outPath}\n  ${''.padEnd(18)} sheet  ${sheetPath}`);
   }
+  await runner?.dispose();
   console.log(`Sheets show: photo | original layout | edited layout | mask | result. Total ${((Date.now() - started) / 1000).toFixed(2)} s`);
+}
+
+/** Prints stage progress on one line (a TTY) or nothing (pipes). */
+function progressPrinter(): ((e: { stageId: string; fraction: number }) => void) | undefined {
+  if (!process.stdout.isTTY) return undefined;
+  return (e) => process.stdout.write(`\r  ${Math.round(e.fraction * 100)}% ${e.stageId.padEnd(20)}${e.fraction >= 1 ? '\n' : ''}`);
 }
 
 function loadReference(dir: string, like: { width: number; height: number }): ReferenceSource {
@@ -220,7 +231,7 @@ export function buildProgram(): Command {
   const program = new Command('relayout')
     .description('Regenerate a photo so it follows an edited semantic layout (label map).')
     .showHelpAfterError();
-  const method = new Option('--method <name>', 'generator').choices([...EDIT_METHODS]).default('baseline');
+  const method = new Option('--method <name>', 'generator').choices([...EDIT_METHODS]).default('relayout');
 
   program
     .command('edit')
@@ -264,9 +275,9 @@ export function buildProgram(): Command {
   return program;
 }
 
-export function main(argv: string[]): number {
+export async function main(argv: string[]): Promise<number> {
   try {
-    buildProgram().exitOverride().parse(argv);
+    await buildProgram().exitOverride().parseAsync(argv);
     return 0;
   } catch (err) {
     const e = err as { code?: string; exitCode?: number };
@@ -281,4 +292,4 @@ export function main(argv: string[]): number {
   }
 }
 
-if (require.main === module) process.exitCode = main(process.argv);
+if (require.main === module) void main(process.argv).then((code) => (process.exitCode = code));

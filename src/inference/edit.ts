@@ -1,10 +1,13 @@
-// One edit, end to end, for any caller (CLI, webview, server): decode-free, mask, generate, composite.
+// One edit, end to end, for any caller (CLI, webview, server): mask, generate with the chosen method,
+// composite. The engine needs a Runner; the baseline needs none.
 import { computeEditMask, EditMaskResult, Palette, RgbaImage, sameSize, SizeMismatchError } from '../layout';
 import { baselineFill } from './baseline';
+import { EngineOptions, runEngine } from './engine';
 import { RelayoutJob } from './job';
+import { Runner } from './tensor';
 
-export type EditMethod = 'baseline';
-export const EDIT_METHODS: readonly EditMethod[] = ['baseline'];
+export type EditMethod = 'relayout' | 'baseline';
+export const EDIT_METHODS: readonly EditMethod[] = ['relayout', 'baseline'];
 
 export interface EditResult {
   image: RgbaImage;
@@ -15,16 +18,26 @@ export interface EditResult {
   timings: Record<string, number>;
 }
 
-/** Runs one edit with the chosen method. An empty mask returns the input unchanged and says so. */
-export function runEdit(job: RelayoutJob, palette: Palette, method: EditMethod = 'baseline'): EditResult {
+export interface EditOptions extends EngineOptions {
+  method?: EditMethod;
+  /** Required for the relayout method. */
+  runner?: Runner;
+}
+
+/** Runs one edit. An empty mask returns the input unchanged and says so. */
+export async function runEdit(job: RelayoutJob, palette: Palette, opts: EditOptions = {}): Promise<EditResult> {
+  const method = opts.method ?? 'relayout';
   if (!sameSize(job.image, job.original)) throw new SizeMismatchError('photo and original layout', job.image, job.original);
   if (!sameSize(job.image, job.edited)) throw new SizeMismatchError('photo and edited layout', job.image, job.edited);
+  if (method === 'relayout') {
+    if (!opts.runner) throw new Error('runEdit: the relayout method needs a runner');
+    const r = await runEngine(job, palette, opts.runner, opts);
+    return { image: r.image, mask: r.mask, unchanged: r.unchanged, method, timings: r.timings };
+  }
   const t0 = Date.now();
   const mask = computeEditMask(job.original, job.edited, { ...job.maskOptions, extra: job.extraMask });
   const t1 = Date.now();
-  if (mask.maskedPixels === 0) {
-    return { image: job.image, mask, unchanged: true, method, timings: { mask: t1 - t0 } };
-  }
+  if (mask.maskedPixels === 0) return { image: job.image, mask, unchanged: true, method, timings: { mask: t1 - t0 } };
   const image = baselineFill(job, mask, palette);
   return { image, mask, unchanged: false, method, timings: { mask: t1 - t0, generate: Date.now() - t1 } };
 }

@@ -28,6 +28,12 @@ export interface ChangedRegion {
 }
 
 export interface EditMaskResult extends EditMask {
+  /**
+   * 0/1 per pixel: the *hole*, pixels whose label changed plus the explicit region. Their content is
+   * unknown to the generator; the rest of the mask (the dilation band) is regenerated but guided by the
+   * pixels it had.
+   */
+  hole: Uint8Array;
   /** Pixels whose label changed (before dilation). */
   changedPixels: number;
   /** Pixels in the final mask. */
@@ -78,7 +84,8 @@ export function computeEditMask(original: LabelMap, edited: LabelMap, options: E
   }
   // Dilation never spreads onto pixels the edited layout leaves unlabeled.
   for (let i = 0; i < n; i++) if (mask[i] && !changed[i] && edited.labels[i] === 0) mask[i] = 0;
-  if (options.extra) for (let i = 0; i < n; i++) if (options.extra[i]) mask[i] = 1;
+  const hole = new Uint8Array(changed);
+  if (options.extra) for (let i = 0; i < n; i++) if (options.extra[i]) mask[i] = hole[i] = 1;
 
   const minRegionR = regions.length ? Math.min(...regions.map((r) => r.dilatePx)) : minR;
   const featherPx = Math.max(0, options.featherPx ?? Math.max(2, Math.round(minRegionR / 2)));
@@ -101,6 +108,7 @@ export function computeEditMask(original: LabelMap, edited: LabelMap, options: E
     height,
     mask,
     alpha,
+    hole,
     changedPixels,
     maskedPixels,
     regions,

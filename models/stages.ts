@@ -1,0 +1,366 @@
+// The engine's stage graphs, written with GraphBuilder. Each function returns a built graph; models/build.ts
+// writes them to models/<id>/model.onnx with a contract.json. Tensor conventions (see models/README.md):
+// images NCHW float32 0..1; labels float32 compact class ids (0 = unlabeled); particles are integer
+// displacements (dy, dx) in level pixels from each target pixel's home position in the source atlas.
+import { GraphBuilder, T } from './graph-builder';
+
+/** Channels of a location feature: local colour 3, context colour 3, class 4, label context 4, y, x. */
+export const FEATURE_DIM = 16;
+export const CLASS_EMBED_DIM = 4;
+/** Particles (candidate matches) kept per target location. */
+export const PARTICLES = 4;
+/** Random-search samples per iteration, and PatchMatch iterations per level. */
+export const RANDOM_SAMPLES = 3;
+export const ITERATIONS = 2;
+const BIG = 1e4;
+
+function dimScalar(g: GraphBuilder, x: T, axis: number): T {
+  // Shape(x)[axis] as an int64 scalar.
+  return g.squeeze(g.slice(g.shape(x), [axis], [axis + 1], [0]), [0]);
+}
+
+/** Average pooling with 'same' padding (count_include_pad = 0, so borders are plain means). */
+function boxBlur(g: GraphBuilder, x: T, k: number): T {
+  const p = (k - 1) / 2;
+  return g.node('AveragePool', [x], undefined, { kernel_shape: [k, k], pads: [p, p, p, p], strides: [1, 1], count_include_pad: 0 });
+}
+
+/** Per-location normalisation: zero mean and unit L2 norm across channels (axis 1). */
+function normalizeChannels(g: GraphBuilder, f: T): T {
+  const centered = g.sub(f, g.reduceMean(f, [1]));
+  const norm = g.sqrt(g.add(g.reduceSum(g.mul(centered, centered), [1]), g.constF(1e-6)));
+  return g.div(centered, norm);
+}
+
+/**
+ * features: location features of one image at one level.
+ * Inputs image [1,3,H,W], context [1,3,H,W] (smooth surround colour), labels [1,1,H,W], classTable
+ * [K,4] (embedding per compact class id; row 0 = unlabeled), pos [1,2,H,W] (y, x in 0..1), weights [6].
+ */
+export function featuresGraph(): GraphBuilder {
+  const g = new GraphBuilder('features', 'Location features: colour, context colour, class embedding, label context, position; per-location normalised.');
+  const image = g.input('image', 'float32', [1, 3, 'H', 'W'], 'colour at this level, 0..1 (target: current synthesis guide)');
+  const context = g.input('context', 'float32', [1, 3, 'H', 'W'], 'smooth colour of the surroundings, 0..1');
+  const labels = g.input('labels', 'float32', [1, 1, 'H', 'W'], 'compact class id, 0 = unlabeled');
+  const table = g.input('classTable', 'float32', ['K', 4], 'class embedding per compact id (row 0: unlabeled)');
+  const pos = g.input('pos', 'float32', [1, 2, 'H', 'W'], 'normalised (y, x) position');
+  const weights = g.input('weights', 'float32', [6], 'weights: colour, context, class, label context, y, x');
+  const w = (i: number): T => g.reshape(g.slice(weights, [i], [i + 1], [0]), g.constI([1, 1, 1, 1]));
+  const local = boxBlur(g, image, 3);
+  const ids = g.cast(g.squeeze(labels, [0, 1]), 'int64'); // [H,W]
+  const emb = g.transpose(g.unsqueeze(g.gather(table, ids, 0), [0]), [0, 3, 1, 2]); // [1,4,H,W]
+  const labelCtx = boxBlur(g, emb, 9);
+  const y = g.slice(pos, [0], [1], [1]);
+  const x = g.slice(pos, [1], [2], [1]);
+  const f = g.concat([g.mul(local, w(0)), g.mul(context, w(1)), g.mul(emb, w(2)), g.mul(labelCtx, w(3)), g.mul(y, w(4)), g.mul(x, w(5))], 1);
+  g.output(normalizeChannels(g, f), 'features', 'float32', [1, FEATURE_DIM, 'H', 'W'], 'normalised location features');
+  return g;
+}
+
+/** Penalty for candidate source labels: label mismatch (unless the target is unlabeled) and invalid sources. */
+function candidatePenalty(g: GraphBuilder, tgtLabel: T, srcLabel: T, srcValid: T, labelPenalty: T): T {
+  const mismatch = g.cast(g.node('Not', [g.equal(tgtLabel, srcLabel)]), 'float32');
+  const labeled = g.cast(g.node('Not', [g.equal(tgtLabel, g.constF(0))]), 'float32');
+  const labelCost = g.mul(g.mul(mismatch, labeled), labelPenalty);
+  const invalidCost = g.mul(g.sub(g.constF(1), srcValid), g.constF(BIG));
+  return g.add(labelCost, invalidCost);
+}
+
+/**
+ * coarse-attention: dense attention at the coarsest level from every target location to every source
+ * location (class-compatible and valid), keeping the top M. Output displacements from each target's home.
+ */
+export function coarseAttentionGraph(): GraphBuilder {
+  const g = new GraphBuilder('coarse-attention', 'Dense attention at the coarse level; top-M particles per target location.');
+  const tf = g.input('tgtFeatures', 'float32', [1, FEATURE_DIM, 'Ht', 'Wt']);
+  const sf = g.input('srcFeatures', 'float32', [1, FEATURE_DIM, 'Hs', 'Ws']);
+  const tl = g.input('tgtLabels', 'float32', [1, 1, 'Ht', 'Wt']);
+  const sl = g.input('srcLabels', 'float32', [1, 1, 'Hs', 'Ws']);
+  const sv = g.input('srcValid', 'float32', [1, 1, 'Hs', 'Ws'], '1 where the source pixel may be copied');
+  const noise = g.input('srcNoise', 'float32', [1, 1, 'Hs', 'Ws'], 'seeded noise added to scores (variation)');
+  const home = g.input('tgtHome', 'float32', [1, 2, 'Ht', 'Wt'], 'home position (y, x) of each target pixel in the source atlas');
+  const params = g.input('params', 'float32', [2], 'labelPenalty, noiseScale');
+  const labelPenalty = g.slice(params, [0], [1], [0]);
+  const noiseScale = g.slice(params, [1], [2], [0]);
+  const Ws = dimScalar(g, sf, 3);
+  const tFlat = g.transpose(g.reshape(tf, g.constI([FEATURE_DIM, -1])), [1, 0]); // [T,D]
+  const sFlat = g.reshape(sf, g.constI([FEATURE_DIM, -1])); // [D,S]
+  const sim = g.node('MatMul', [tFlat, sFlat]); // [T,S]
+  const tlc = g.reshape(tl, g.constI([-1, 1]));
+  const slr = g.reshape(sl, g.constI([1, -1]));
+  const svr = g.reshape(sv, g.constI([1, -1]));
+  const pen = candidatePenalty(g, tlc, slr, svr, labelPenalty);
+  const score = g.add(g.sub(sim, pen), g.mul(g.reshape(noise, g.constI([1, -1])), noiseScale));
+  const [vals, idx] = g.topK(score, g.constI([PARTICLES]), 1); // [T,M]
+  const idxF = g.cast(idx, 'float32');
+  const WsF = g.cast(Ws, 'float32');
+  const qy = g.floor(g.div(g.add(idxF, g.constF(0.5)), WsF));
+  const qx = g.sub(idxF, g.mul(qy, WsF));
+  // [T,M] → [M,1,Ht,Wt] minus home.
+  const toMap = (v: T): T => g.reshape(g.transpose(v, [1, 0]), g.concat([g.constI([PARTICLES, 1]), g.slice(g.shape(tf), [2], [4], [0])], 0));
+  const hy = g.slice(home, [0], [1], [1]);
+  const hx = g.slice(home, [1], [2], [1]);
+  const disp = g.concat([g.sub(toMap(qy), hy), g.sub(toMap(qx), hx)], 1); // [M,2,Ht,Wt]
+  g.output(disp, 'particles', 'float32', [PARTICLES, 2, 'Ht', 'Wt'], 'displacements (dy, dx) of the top-M source matches');
+  g.output(g.reshape(g.transpose(vals, [1, 0]), g.concat([g.constI([PARTICLES]), g.slice(g.shape(tf), [2], [4], [0])], 0)), 'scores', 'float32', [PARTICLES, 'Ht', 'Wt']);
+  return g;
+}
+
+interface Scored {
+  disp: T; // [N,2,T]
+  score: T; // [N,T]
+}
+
+/**
+ * Scores candidate displacements [N,2,T] (T = Ht·Wt flattened) against the target features.
+ * Candidates are clamped into the source atlas; returns the clamped displacements and scores.
+ */
+function scoreCandidates(
+  g: GraphBuilder,
+  cand: T,
+  ctx: { homeY: T; homeX: T; HsF: T; WsF: T; sFlat: T; tFlat: T; slFlat: T; svFlat: T; tlFlat: T; labelPenalty: T },
+): Scored {
+  const dy = g.slice(cand, [0], [1], [1]);
+  const dx = g.slice(cand, [1], [2], [1]);
+  const qy = g.node('Clip', [g.add(dy, ctx.homeY), g.constF(0), g.sub(ctx.HsF, g.constF(1))]);
+  const qx = g.node('Clip', [g.add(dx, ctx.homeX), g.constF(0), g.sub(ctx.WsF, g.constF(1))]);
+  const disp = g.concat([g.sub(qy, ctx.homeY), g.sub(qx, ctx.homeX)], 1); // [N,2,T]
+  const flat = g.cast(g.add(g.mul(qy, ctx.WsF), qx), 'int64'); // [N,1,T]
+  const flatIdx = g.reshape(flat, g.constI([-1]));
+  const gathered = g.gather(ctx.sFlat, flatIdx, 1); // [D, N*T]
+  const nShape = g.concat([g.constI([FEATURE_DIM]), g.slice(g.shape(flat), [0], [1], [0]), g.constI([-1])], 0);
+  const feats = g.reshape(gathered, nShape); // [D,N,T]
+  const sim = g.reduceSum(g.mul(feats, g.unsqueeze(ctx.tFlat, [1])), [0], 0); // [N,T]
+  const sl = g.reshape(g.gather(ctx.slFlat, flatIdx, 0), g.shape(g.squeeze(flat, [1])));
+  const sv = g.reshape(g.gather(ctx.svFlat, flatIdx, 0), g.shape(g.squeeze(flat, [1])));
+  const pen = candidatePenalty(g, ctx.tlFlat, sl, sv, ctx.labelPenalty);
+  return { disp, score: g.sub(sim, pen) };
+}
+
+/** Keeps the top M of N scored candidates, dropping exact duplicates (adjacent after sorting). */
+function keepTopDistinct(g: GraphBuilder, c: Scored, n: number): Scored {
+  const [sorted, order] = g.topK(c.score, g.constI([n]), 0); // [n,T]
+  const order2 = g.unsqueeze(order, [1]);
+  const orderBoth = g.concat([order2, order2], 1); // [n,2,T]
+  const dispSorted = g.gatherElements(c.disp, orderBoth, 0);
+  const prev = g.slice(dispSorted, [0], [n - 1], [0]);
+  const rest = g.slice(dispSorted, [1], [n], [0]);
+  const same = g.node('And', [g.equal(g.slice(prev, [0], [1], [1]), g.slice(rest, [0], [1], [1])), g.equal(g.slice(prev, [1], [2], [1]), g.slice(rest, [1], [2], [1]))]);
+  const dupPen = g.concat([g.node('ConstantOfShape', [g.shape(g.slice(sorted, [0], [1], [0]))], undefined, { value: { tensor: { dims: [1], dataType: 1, floatData: [0] } } }), g.mul(g.cast(g.squeeze(same, [1]), 'float32'), g.constF(BIG))], 0);
+  const [top, pick] = g.topK(g.sub(sorted, dupPen), g.constI([PARTICLES]), 0); // [M,T]
+  const pick2 = g.unsqueeze(pick, [1]);
+  const disp = g.gatherElements(dispSorted, g.concat([pick2, pick2], 1), 0);
+  return { disp, score: top };
+}
+
+/**
+ * refine-level: PatchMatch at one pyramid level, seeded by the parent level's particles. Each iteration
+ * scores the current particles, the best particle of each of the 8 neighbours (propagation) and random
+ * samples in a window that shrinks every iteration; the top M distinct candidates are kept.
+ */
+export function refineLevelGraph(): GraphBuilder {
+  const g = new GraphBuilder('refine-level', 'Coarse-to-fine sparse attention: children of the parent top-M, 8-neighbour propagation, shrinking random search; top-M kept.');
+  const tf = g.input('tgtFeatures', 'float32', [1, FEATURE_DIM, 'Ht', 'Wt']);
+  const sf = g.input('srcFeatures', 'float32', [1, FEATURE_DIM, 'Hs', 'Ws']);
+  const tl = g.input('tgtLabels', 'float32', [1, 1, 'Ht', 'Wt']);
+  const sl = g.input('srcLabels', 'float32', [1, 1, 'Hs', 'Ws']);
+  const sv = g.input('srcValid', 'float32', [1, 1, 'Hs', 'Ws']);
+  const home = g.input('tgtHome', 'float32', [1, 2, 'Ht', 'Wt']);
+  const parent = g.input('parentParticles', 'float32', [PARTICLES, 2, 'Hp', 'Wp'], 'displacements at the parent level');
+  const noise = g.input('noise', 'float32', [ITERATIONS, RANDOM_SAMPLES, 2, 'Ht', 'Wt'], 'seeded uniform noise in [-1, 1]');
+  const params = g.input('params', 'float32', [4], 'labelPenalty, scale (this level ÷ parent), window0 (px), windowDecay');
+  const labelPenalty = g.slice(params, [0], [1], [0]);
+  const scale = g.slice(params, [1], [2], [0]);
+  const window0 = g.slice(params, [2], [3], [0]);
+  const decay = g.slice(params, [3], [4], [0]);
+
+  const tShape = g.slice(g.shape(tf), [2], [4], [0]); // [Ht, Wt]
+  const HsF = g.cast(dimScalar(g, sf, 2), 'float32');
+  const WsF = g.cast(dimScalar(g, sf, 3), 'float32');
+  const flat2 = (x: T, lead: number[]): T => g.reshape(x, g.constI([...lead, -1]));
+  const ctx = {
+    homeY: flat2(g.slice(home, [0], [1], [1]), [1, 1]),
+    homeX: flat2(g.slice(home, [1], [2], [1]), [1, 1]),
+    HsF,
+    WsF,
+    sFlat: flat2(sf, [FEATURE_DIM]),
+    tFlat: flat2(tf, [FEATURE_DIM]),
+    slFlat: flat2(sl, []),
+    svFlat: flat2(sv, []),
+    tlFlat: flat2(tl, [1]),
+    labelPenalty,
+  };
+  // Children of the parent's particles: nearest upsampling of the displacement field, scaled.
+  const upShape = g.concat([g.constI([PARTICLES, 2]), tShape], 0);
+  const up = g.node('Resize', [parent, '', '', upShape], undefined, { mode: 'nearest', nearest_mode: 'floor', coordinate_transformation_mode: 'asymmetric' });
+  const child = g.node('Round', [g.mul(up, scale)]);
+  let cur = scoreCandidates(g, flat2(child, [PARTICLES, 2]), ctx);
+  cur = keepTopDistinct(g, cur, PARTICLES);
+
+  const mapShape = g.concat([g.constI([1, 2]), tShape], 0);
+  for (let it = 0; it < ITERATIONS; it++) {
+    const best = g.reshape(g.slice(cur.disp, [0], [1], [0]), mapShape); // [1,2,Ht,Wt]
+    const padded = g.node('Pad', [best, g.constI([0, 0, 1, 1, 0, 0, 1, 1])], undefined, { mode: 'edge' });
+    const cands: T[] = [cur.disp];
+    for (const [oy, ox] of [[-1, -1], [-1, 0], [-1, 1], [0, -1], [0, 1], [1, -1], [1, 0], [1, 1]]) {
+      // Neighbour (y+oy, x+ox)'s best displacement, applied at (y, x): same source offset, coherent copy.
+      const shifted = g.node('Slice', [padded, g.constI([1 + oy, 1 + ox]), g.concat([g.add(g.slice(tShape, [0], [1], [0]), g.constI([1 + oy])), g.add(g.slice(tShape, [1], [2], [0]), g.constI([1 + ox]))], 0), g.constI([2, 3])]);
+      cands.push(flat2(shifted, [1, 2]));
+    }
+    const window = g.mul(window0, g.node('Pow', [decay, g.constF(it)]));
+    const u = flat2(g.squeeze(g.slice(noise, [it], [it + 1], [0]), [0]), [RANDOM_SAMPLES, 2]);
+    const bestFlat = g.slice(cur.disp, [0], [1], [0]);
+    cands.push(g.node('Round', [g.add(bestFlat, g.mul(u, window))]));
+    const all = g.concat(cands, 0);
+    const n = PARTICLES + 8 + RANDOM_SAMPLES;
+    cur = keepTopDistinct(g, scoreCandidates(g, all, ctx), n);
+  }
+  g.output(g.reshape(cur.disp, g.concat([g.constI([PARTICLES, 2]), tShape], 0)), 'particles', 'float32', [PARTICLES, 2, 'Ht', 'Wt']);
+  g.output(g.reshape(cur.score, g.concat([g.constI([PARTICLES]), tShape], 0)), 'scores', 'float32', [PARTICLES, 'Ht', 'Wt']);
+  return g;
+}
+
+/**
+ * warp: the attention-weighted image at one level: r(p) = Σ softmax(γ·score) · src(home(p) + d).
+ * At full resolution `parentParticles` come from the finest search level and are upsampled by `scale`;
+ * each pixel's candidates are its parent's M particles and its 4 neighbours' best, scored by the parent
+ * score minus β·|src − guide|² (coherence with the upsampled lower-level synthesis).
+ */
+export function warpGraph(): GraphBuilder {
+  const g = new GraphBuilder('warp', 'Sparse attention warp: softmax(γ·score)-weighted source pixels, guided by the lower-level synthesis.');
+  const src = g.input('srcImage', 'float32', [1, 3, 'Hs', 'Ws'], 'source atlas colour at this level');
+  const guide = g.input('guide', 'float32', [1, 3, 'Ht', 'Wt'], 'lower-level synthesis upsampled (known pixels exact)');
+  const home = g.input('tgtHome', 'float32', [1, 2, 'Ht', 'Wt']);
+  const tl = g.input('tgtLabels', 'float32', [1, 1, 'Ht', 'Wt']);
+  const sl = g.input('srcLabels', 'float32', [1, 1, 'Hs', 'Ws']);
+  const sv = g.input('srcValid', 'float32', [1, 1, 'Hs', 'Ws']);
+  const parent = g.input('particles', 'float32', [PARTICLES, 2, 'Hp', 'Wp']);
+  const pscore = g.input('scores', 'float32', [PARTICLES, 'Hp', 'Wp']);
+  const params = g.input('params', 'float32', [4], 'gamma, beta (guide coherence), labelPenalty, scale (this level ÷ particle level)');
+  const gamma = g.slice(params, [0], [1], [0]);
+  const beta = g.slice(params, [1], [2], [0]);
+  const labelPenalty = g.slice(params, [2], [3], [0]);
+  const scale = g.slice(params, [3], [4], [0]);
+  const tShape = g.slice(g.shape(guide), [2], [4], [0]);
+  const HsF = g.cast(dimScalar(g, src, 2), 'float32');
+  const WsF = g.cast(dimScalar(g, src, 3), 'float32');
+  const resize = (x: T, lead: number[]): T =>
+    g.node('Resize', [x, '', '', g.concat([g.constI(lead), tShape], 0)], undefined, { mode: 'nearest', nearest_mode: 'floor', coordinate_transformation_mode: 'asymmetric' });
+  const disp = g.node('Round', [g.mul(resize(parent, [PARTICLES, 2]), scale)]); // [M,2,Ht,Wt]
+  const baseScore = resize(g.unsqueeze(pscore, [0]), [1, PARTICLES]); // [1,M,Ht,Wt]
+  const mapShape = g.concat([g.constI([1, 2]), tShape], 0);
+  const best = g.reshape(g.slice(disp, [0], [1], [0]), mapShape);
+  const bestScore = g.slice(baseScore, [0], [1], [1]);
+  const padded = g.node('Pad', [best, g.constI([0, 0, 1, 1, 0, 0, 1, 1])], undefined, { mode: 'edge' });
+  const paddedScore = g.node('Pad', [bestScore, g.constI([0, 0, 1, 1, 0, 0, 1, 1])], undefined, { mode: 'edge' });
+  const candD: T[] = [disp];
+  const candS: T[] = [g.squeeze(baseScore, [0])];
+  for (const [oy, ox] of [[-1, 0], [1, 0], [0, -1], [0, 1]]) {
+    const ends = g.concat([g.add(g.slice(tShape, [0], [1], [0]), g.constI([1 + oy])), g.add(g.slice(tShape, [1], [2], [0]), g.constI([1 + ox]))], 0);
+    candD.push(g.node('Slice', [padded, g.constI([1 + oy, 1 + ox]), ends, g.constI([2, 3])]));
+    candS.push(g.squeeze(g.node('Slice', [paddedScore, g.constI([1 + oy, 1 + ox]), ends, g.constI([2, 3])]), [0]));
+  }
+  const N = PARTICLES + 4;
+  const allD = g.reshape(g.concat(candD, 0), g.constI([N, 2, -1])); // [N,2,T]
+  const allS = g.reshape(g.concat(candS, 0), g.constI([N, -1])); // [N,T]
+  const homeY = g.reshape(g.slice(home, [0], [1], [1]), g.constI([1, 1, -1]));
+  const homeX = g.reshape(g.slice(home, [1], [2], [1]), g.constI([1, 1, -1]));
+  const qy = g.node('Clip', [g.add(g.slice(allD, [0], [1], [1]), homeY), g.constF(0), g.sub(HsF, g.constF(1))]);
+  const qx = g.node('Clip', [g.add(g.slice(allD, [1], [2], [1]), homeX), g.constF(0), g.sub(WsF, g.constF(1))]);
+  const flatIdx = g.reshape(g.cast(g.add(g.mul(qy, WsF), qx), 'int64'), g.constI([-1]));
+  const colours = g.reshape(g.gather(g.reshape(src, g.constI([3, -1])), flatIdx, 1), g.constI([3, N, -1])); // [3,N,T]
+  const guideFlat = g.reshape(guide, g.constI([3, 1, -1]));
+  const diff = g.sub(colours, guideFlat);
+  const dist = g.reduceSum(g.mul(diff, diff), [0], 0); // [N,T]
+  const slG = g.reshape(g.gather(g.reshape(sl, g.constI([-1])), flatIdx, 0), g.constI([N, -1]));
+  const svG = g.reshape(g.gather(g.reshape(sv, g.constI([-1])), flatIdx, 0), g.constI([N, -1]));
+  const pen = candidatePenalty(g, g.reshape(tl, g.constI([1, -1])), slG, svG, labelPenalty);
+  const score = g.sub(g.sub(allS, g.mul(dist, beta)), pen);
+  const weights = g.node('Softmax', [g.mul(score, gamma)], undefined, { axis: 0 }); // [N,T]
+  const out = g.reduceSum(g.mul(colours, g.unsqueeze(weights, [0])), [1], 0); // [3,T]
+  g.output(g.reshape(out, g.concat([g.constI([1, 3]), tShape], 0)), 'warped', 'float32', [1, 3, 'Ht', 'Wt'], 'warped colour, 0..1');
+  return g;
+}
+
+const PYRAMID_LEVELS = 12;
+
+/**
+ * Push-pull scattered-data interpolation (a fast membrane approximation): values known where `w` > 0 are
+ * spread smoothly over the holes through a fixed pyramid. values [1,C,H,W] (premultiplied by w), w [1,1,H,W].
+ */
+function pushPull(g: GraphBuilder, valuesTimesW: T, w: T): T {
+  const pool = (x: T): T => g.node('AveragePool', [x], undefined, { kernel_shape: [2, 2], strides: [2, 2], ceil_mode: 1, count_include_pad: 0 });
+  const vs: T[] = [valuesTimesW];
+  const ws: T[] = [w];
+  for (let l = 1; l <= PYRAMID_LEVELS; l++) {
+    vs.push(pool(vs[l - 1]));
+    ws.push(pool(ws[l - 1]));
+  }
+  const eps = g.constF(1e-8);
+  let est = g.div(vs[PYRAMID_LEVELS], g.max(ws[PYRAMID_LEVELS], eps));
+  for (let l = PYRAMID_LEVELS - 1; l >= 0; l--) {
+    const sizes = g.shape(vs[l]);
+    const up = g.node('Resize', [est, '', '', sizes], undefined, { mode: 'linear', coordinate_transformation_mode: 'half_pixel' });
+    const conf = g.min(g.mul(ws[l], g.constF(4)), g.constF(1));
+    const here = g.div(vs[l], g.max(ws[l], eps));
+    est = g.add(g.mul(here, conf), g.mul(up, g.sub(g.constF(1), conf)));
+  }
+  return est;
+}
+
+/**
+ * context: the smooth colour of each location's surroundings: holes (known = 0) filled by push-pull from
+ * the known pixels, then blurred. Used as a feature so matches agree with the light around the edit.
+ */
+export function contextGraph(): GraphBuilder {
+  const g = new GraphBuilder('context', 'Smooth surround colour: push-pull hole filling of known pixels, then a box blur.');
+  const image = g.input('image', 'float32', [1, 3, 'H', 'W']);
+  const known = g.input('known', 'float32', [1, 1, 'H', 'W'], '1 where the pixel is known');
+  const filled = pushPull(g, g.mul(image, known), known);
+  g.output(boxBlur(g, filled, 7), 'context', 'float32', [1, 3, 'H', 'W']);
+  return g;
+}
+
+/**
+ * harmonize (refinement): removes seams and matches colour and light to the surroundings. The colour
+ * difference between known pixels and warped pixels on both sides of the mask border is spread over the
+ * mask by push-pull (a membrane, as in seamless cloning) and added to the warp; the result is blended
+ * with the image by the feathered alpha. A trained refiner can replace this graph: same inputs, same output.
+ */
+export function harmonizeGraph(): GraphBuilder {
+  const g = new GraphBuilder('harmonize', 'Refinement: membrane colour correction from the mask border, then the feathered composite.');
+  const warped = g.input('warped', 'float32', [1, 3, 'H', 'W'], 'locally warped image x_warp, 0..1');
+  const image = g.input('image', 'float32', [1, 3, 'H', 'W'], 'input image, 0..1');
+  const known = g.input('known', 'float32', [1, 1, 'H', 'W'], '1 outside the mask');
+  const alpha = g.input('alpha', 'float32', [1, 1, 'H', 'W'], 'feathered blend weight, 0 outside the mask');
+  const blur = (x: T): T => g.node('AveragePool', [x], undefined, { kernel_shape: [7, 7], pads: [3, 3, 3, 3], strides: [1, 1], count_include_pad: 1 });
+  const unknown = g.sub(g.constF(1), known);
+  const kb = blur(known);
+  const mb = blur(unknown);
+  const eps = g.constF(1e-6);
+  const knownMean = g.div(blur(g.mul(image, known)), g.max(kb, eps));
+  const warpMean = g.div(blur(g.mul(warped, unknown)), g.max(mb, eps));
+  const delta = g.sub(knownMean, warpMean);
+  // Only offsets small enough to be light or colour cast are corrected: across a border between different
+  // materials (new tree against old sky) the difference is content, and must stay.
+  const d2 = g.reduceSum(g.mul(delta, delta), [1]);
+  const robust = g.exp(g.neg(g.div(d2, g.constF(0.02))));
+  const wd = g.mul(g.node('Clip', [g.mul(g.min(kb, mb), g.constF(4)), g.constF(0), g.constF(1)]), robust);
+  // A weak prior of "no correction" everywhere keeps a few low-confidence border pixels from being
+  // normalised up into a full-strength correction at coarse pyramid levels.
+  const membrane = pushPull(g, g.mul(delta, wd), g.add(wd, g.constF(0.002)));
+  const refined = g.node('Clip', [g.add(warped, membrane), g.constF(0), g.constF(1)]);
+  const out = g.add(g.mul(refined, alpha), g.mul(image, g.sub(g.constF(1), alpha)));
+  g.output(out, 'refined', 'float32', [1, 3, 'H', 'W'], 'refined image, 0..1 (equals image where alpha = 0)');
+  return g;
+}
+
+/** Every stage graph, by id, in pipeline order. */
+export const STAGE_GRAPHS: Readonly<Record<string, () => GraphBuilder>> = {
+  context: contextGraph,
+  features: featuresGraph,
+  'coarse-attention': coarseAttentionGraph,
+  'refine-level': refineLevelGraph,
+  warp: warpGraph,
+  harmonize: harmonizeGraph,
+};

@@ -1,0 +1,352 @@
+// The sparse-attention engine: prepares pyramids on the host (pure typed arrays) and runs the stage graphs
+// coarse to fine: context → features → coarse dense attention → PatchMatch refinement per level → warp →
+// harmonize. Imports src/layout and the Runner interface only.
+import {
+  CancelledError,
+  ClassMissingError,
+  classNameOf,
+  computeEditMask,
+  EditMaskResult,
+  InputError,
+  Palette,
+  RgbaImage,
+  sameSize,
+  SizeMismatchError,
+} from '../layout';
+import { RelayoutJob } from './job';
+import { compositeKnown, cropPlane, downsample2, Plane, plane, prng, resizeBilinear, rgbPlane, sampleNearest } from './planes';
+import { FloatTensor, Runner, tensor } from './tensor';
+
+export interface EngineParams {
+  /** Softmax temperature of the warp: large keeps texture sharp (≈ pick the best candidate). */
+  gamma: number;
+  /** Weight of coherence with the lower-level synthesis when scoring warp candidates. */
+  beta: number;
+  /** Score penalty for copying from a source pixel of another class. */
+  labelPenalty: number;
+  /** Feature weights: colour, context colour, class, label context, y, x. */
+  featureWeights: [number, number, number, number, number, number];
+  /** Most source locations attended densely at the coarse level. */
+  coarseTokens: number;
+  /** Most target pixels searched at the finest PatchMatch level (larger edits stop searching earlier). */
+  searchPixels: number;
+  /** Scale of seeded noise on coarse scores (how much seeds vary the result). */
+  noiseScale: number;
+  /** Random-search window at the first iteration of each level (level px) and its decay per iteration. */
+  window0: number;
+  windowDecay: number;
+}
+
+export const DEFAULT_ENGINE_PARAMS: EngineParams = {
+  gamma: 40,
+  beta: 2,
+  labelPenalty: 4,
+  featureWeights: [1, 0.8, 0.5, 0.5, 0.6, 0.3],
+  coarseTokens: 4096,
+  searchPixels: 300_000,
+  noiseScale: 0.03,
+  window0: 6,
+  windowDecay: 0.5,
+};
+
+export type ProgressEvent =
+  | { type: 'load'; stageId: string; fraction: number }
+  | { type: 'stage'; stageId: string; fraction: number; level?: number };
+
+export interface EngineOptions {
+  signal?: AbortSignal;
+  onProgress?: (e: ProgressEvent) => void;
+  params?: Partial<EngineParams>;
+}
+
+export interface EngineResult {
+  image: RgbaImage;
+  mask: EditMaskResult;
+  unchanged: boolean;
+  timings: Record<string, number>;
+  levels: number[];
+}
+
+const ALIGN = 256; // sources sit at multiples of this in the atlas, so pyramid boxes never straddle two
+
+interface Atlas {
+  width: number;
+  height: number;
+  image: Plane; // 3ch
+  labels: Plane; // 1ch compact ids
+  valid: Plane; // 1ch
+  pos: Plane; // 2ch normalised per source
+}
+
+function checkCancel(signal?: AbortSignal): void {
+  if (signal?.aborted) throw new CancelledError();
+}
+
+/** Runs the engine on one job. Pixels outside the mask are copied bit for bit from the input. */
+export async function runEngine(job: RelayoutJob, palette: Palette, runner: Runner, opts: EngineOptions = {}): Promise<EngineResult> {
+  const p: EngineParams = { ...DEFAULT_ENGINE_PARAMS, ...opts.params };
+  const timings: Record<string, number> = {};
+  let t = Date.now();
+  const lap = (name: string): void => {
+    const now = Date.now();
+    timings[name] = (timings[name] ?? 0) + now - t;
+    t = now;
+  };
+  const { image, original, edited } = job;
+  if (!sameSize(image, original)) throw new SizeMismatchError('photo and original layout', image, original);
+  if (!sameSize(image, edited)) throw new SizeMismatchError('photo and edited layout', image, edited);
+  const mask = computeEditMask(original, edited, { ...job.maskOptions, extra: job.extraMask });
+  lap('mask');
+  if (!mask.bounds) return { image, mask, unchanged: true, timings, levels: [] };
+  checkCancel(opts.signal);
+
+  // Compact class ids shared by every source and the target.
+  const compact = new Uint8Array(256);
+  let K = 0;
+  const use = (l: number): void => {
+    if (l && !compact[l]) compact[l] = ++K;
+  };
+  const W = image.width, H = image.height, n = W * H;
+  for (let i = 0; i < n; i++) {
+    if (!mask.hole[i]) use(original.labels[i]);
+    if (mask.mask[i]) use(edited.labels[i]);
+  }
+  for (const r of job.references) {
+    if (!sameSize(r.image, r.layout)) throw new SizeMismatchError('reference image and its layout', r.image, r.layout);
+    for (const l of r.layout.labels) use(l);
+  }
+
+  // Which classes can be copied from somewhere valid?
+  const available = new Uint8Array(256);
+  let anyValid = false;
+  for (let i = 0; i < n; i++) if (!mask.hole[i]) { available[original.labels[i]] = 1; anyValid = true; }
+  for (const r of job.references) { anyValid = true; for (const l of r.layout.labels) available[l] = 1; }
+  if (!anyValid) {
+    throw new InputError('The mask covers the whole image and no reference image was given: there is no style to copy from. Add a reference image.');
+  }
+  const missing = new Set<number>();
+  for (let i = 0; i < n; i++) if (mask.mask[i] && edited.labels[i] && !available[edited.labels[i]]) missing.add(edited.labels[i]);
+  if (missing.size) throw new ClassMissingError([...missing].map((l) => classNameOf(palette, l)));
+
+  const atlas = buildAtlas(job, mask, compact);
+  lap('prepare');
+
+  // Pyramid plan: dense attention where the atlas has ≤ coarseTokens locations; PatchMatch down to the
+  // level where the crop has ≤ searchPixels pixels; then the full-resolution warp.
+  let fc = 1;
+  while (Math.ceil(atlas.width / fc) * Math.ceil(atlas.height / fc) > p.coarseTokens) fc *= 2;
+  const b = mask.bounds;
+  const side = Math.max(b.x1 - b.x0, b.y1 - b.y0);
+  const margin = Math.max(48, Math.round(0.2 * side));
+  const x0 = Math.max(0, Math.floor((b.x0 - margin) / fc) * fc);
+  const y0 = Math.max(0, Math.floor((b.y0 - margin) / fc) * fc);
+  const x1 = Math.min(W, Math.ceil((b.x1 + margin) / fc) * fc);
+  const y1 = Math.min(H, Math.ceil((b.y1 + margin) / fc) * fc);
+  const cw = x1 - x0, ch = y1 - y0;
+  let fs = 1;
+  while ((cw / fs) * (ch / fs) > p.searchPixels && fs < fc) fs *= 2;
+  const levels: number[] = [];
+  for (let f = fc; f >= fs; f /= 2) levels.push(f);
+
+  // Atlas pyramids by repeated 2× reduction.
+  const imgPyr = new Map<number, Plane>([[1, atlas.image]]);
+  const validPyr = new Map<number, Plane>([[1, atlas.valid]]);
+  // Target pixels whose colour guides the search: everything but the hole (the dilation band keeps its
+  // original colour as a guide, so what replaces it looks like what was there).
+  const guideKnown = plane(cw, ch, 1);
+  for (let y = 0; y < ch; y++) for (let x = 0; x < cw; x++) guideKnown.data[y * cw + x] = mask.hole[(y + y0) * W + x + x0] ? 0 : 1;
+  const guideKnownPyr = new Map<number, Plane>([[1, guideKnown]]);
+  for (let f = 2; f <= fc; f *= 2) {
+    imgPyr.set(f, downsample2(imgPyr.get(f / 2)!));
+    validPyr.set(f, downsample2(validPyr.get(f / 2)!, 'min'));
+    guideKnownPyr.set(f, downsample2(guideKnownPyr.get(f / 2)!, 'min'));
+  }
+  const levelSize = (f: number): [number, number] => [Math.ceil(atlas.width / f), Math.ceil(atlas.height / f)];
+  const cropAt = (f: number): [number, number, number, number] => [x0 / f, y0 / f, Math.ceil(x1 / f) - x0 / f, Math.ceil(y1 / f) - y0 / f];
+  const classTable = classEmbeddings(K);
+  const weights = tensor(Float32Array.from(p.featureWeights), [6]);
+  const rand = prng(job.seed >>> 0);
+  lap('prepare');
+
+  const run = async (stage: string, feeds: Record<string, FloatTensor>, fraction: number, level?: number): Promise<Record<string, FloatTensor>> => {
+    checkCancel(opts.signal);
+    opts.onProgress?.({ type: 'stage', stageId: stage, fraction, level });
+    const out = await runner.run(stage, feeds);
+    lap(stage);
+    return out;
+  };
+  const T = (pl: Plane): FloatTensor => tensor(pl.data, [1, pl.channels, pl.height, pl.width]);
+
+  // Context colour at the coarse level (holes filled by push-pull, blurred).
+  const [cW, cH] = levelSize(fc);
+  const ctxCoarse = (await run('context', { image: T(imgPyr.get(fc)!), known: T(validPyr.get(fc)!) }, 0.02)).context;
+  const contextC: Plane = { width: cW, height: cH, channels: 3, data: ctxCoarse.data };
+
+  let particles: FloatTensor | null = null;
+  let scores: FloatTensor | null = null;
+  let warped: Plane | null = null;
+  let prevF = 0;
+  for (let li = 0; li < levels.length; li++) {
+    const f = levels[li];
+    const [lw, lh] = levelSize(f);
+    const [tx, ty, tw, th] = cropAt(f);
+    const context = f === fc ? contextC : resizeBilinear(contextC, lw, lh);
+    lap('prepare');
+    const valid = validPyr.get(f) ?? downsample2Min(atlas.valid, f);
+    const srcImg = compositeKnown(imgPyr.get(f)!, context, valid);
+    const labels = sampleNearest(atlas.labels, lw, lh);
+    const pos = sampleNearest(atlas.pos, lw, lh);
+    const known = guideKnownPyr.get(f)!;
+    const base = compositeKnown(cropPlane(imgPyr.get(f)!, tx, ty, tw, th), cropPlane(context, tx, ty, tw, th), known);
+    const guide = warped ? compositeKnown(base, resizeBilinear(warped, tw, th), known) : base;
+    const tgtLabels = sampleNearest(targetLabels(edited, compact, x0, y0, cw, ch), tw, th);
+    const tgtPos = cropPlane(pos, tx, ty, tw, th);
+    const home = homeMap(tx, ty, tw, th);
+    lap('prepare');
+    const frac = 0.05 + (0.7 * li) / levels.length;
+    const srcFeat = (await run('features', { image: T(srcImg), context: T(context), labels: T(labels), classTable: classTable, pos: T(pos), weights }, frac, f)).features;
+    const tgtFeat = (await run('features', { image: T(guide), context: T(cropPlane(context, tx, ty, tw, th)), labels: T(tgtLabels), classTable, pos: T(tgtPos), weights }, frac, f)).features;
+    if (!particles) {
+      const noise = plane(lw, lh, 1);
+      for (let i = 0; i < noise.data.length; i++) noise.data[i] = rand();
+      const out = await run('coarse-attention', {
+        tgtFeatures: tgtFeat, srcFeatures: srcFeat, tgtLabels: T(tgtLabels), srcLabels: T(labels), srcValid: T(valid),
+        srcNoise: T(noise), tgtHome: T(home), params: tensor(Float32Array.from([p.labelPenalty, p.noiseScale]), [2]),
+      }, frac, f);
+      particles = out.particles;
+      scores = out.scores;
+    } else {
+      const noise = new Float32Array(2 * 3 * 2 * tw * th);
+      for (let i = 0; i < noise.length; i++) noise[i] = rand() * 2 - 1;
+      const out = await run('refine-level', {
+        tgtFeatures: tgtFeat, srcFeatures: srcFeat, tgtLabels: T(tgtLabels), srcLabels: T(labels), srcValid: T(valid),
+        tgtHome: T(home), parentParticles: particles, noise: tensor(noise, [2, 3, 2, th, tw]),
+        params: tensor(Float32Array.from([p.labelPenalty, prevF / f, p.window0, p.windowDecay]), [4]),
+      }, frac, f);
+      particles = out.particles;
+      scores = out.scores;
+    }
+    const w = await run('warp', {
+      srcImage: T(srcImg), guide: T(guide), tgtHome: T(home), tgtLabels: T(tgtLabels), srcLabels: T(labels), srcValid: T(valid),
+      particles, scores: scores!, params: tensor(Float32Array.from([p.gamma, p.beta, p.labelPenalty, 1]), [4]),
+    }, frac, f);
+    warped = { width: tw, height: th, channels: 3, data: w.warped.data };
+    prevF = f;
+  }
+
+  // Full resolution: the finest particles, upsampled, pick and blend full-resolution source pixels.
+  const photoCrop = cropPlane(atlas.image, x0, y0, cw, ch);
+  let warpedFull: Plane;
+  if (fs > 1) {
+    const srcFull = atlas.image;
+    const guide = compositeKnown(photoCrop, resizeBilinear(warped!, cw, ch), guideKnown);
+    lap('prepare');
+    const w = await run('warp', {
+      srcImage: T(srcFull), guide: T(guide), tgtHome: T(homeMap(x0, y0, cw, ch)), tgtLabels: T(targetLabels(edited, compact, x0, y0, cw, ch)),
+      srcLabels: T(atlas.labels), srcValid: T(atlas.valid), particles: particles!, scores: scores!,
+      params: tensor(Float32Array.from([p.gamma, p.beta, p.labelPenalty, fs]), [4]),
+    }, 0.8, 1);
+    warpedFull = { width: cw, height: ch, channels: 3, data: w.warped.data };
+  } else {
+    warpedFull = warped!;
+  }
+  const alpha = plane(cw, ch, 1);
+  for (let y = 0; y < ch; y++) for (let x = 0; x < cw; x++) alpha.data[y * cw + x] = mask.alpha[(y + y0) * W + x + x0] / 255;
+  lap('prepare');
+  // Colour offsets are measured across the hole's border: the band around it was synthesised to match its
+  // original pixels, so the hole is where light and colour must be pulled into agreement.
+  const refined = (await run('harmonize', { warped: T(warpedFull), image: T(photoCrop), known: T(guideKnown), alpha: T(alpha) }, 0.9)).refined;
+
+  // Write back: inside the mask the refined pixels, everywhere else the input bytes untouched.
+  const out = new Uint8Array(image.data);
+  const cn = cw * ch;
+  for (let y = 0; y < ch; y++) {
+    for (let x = 0; x < cw; x++) {
+      const gi = (y + y0) * W + x + x0;
+      if (!mask.mask[gi]) continue;
+      const li = y * cw + x;
+      for (let c = 0; c < 3; c++) {
+        const v = refined.data[c * cn + li];
+        out[gi * 4 + c] = Math.round(Math.min(1, Math.max(0, Number.isFinite(v) ? v : 0)) * 255);
+      }
+    }
+  }
+  lap('write');
+  opts.onProgress?.({ type: 'stage', stageId: 'done', fraction: 1 });
+  return { image: { width: W, height: H, data: out }, mask, unchanged: false, timings, levels: [...levels, ...(fs > 1 ? [1] : [])] };
+}
+
+function downsample2Min(p: Plane, f: number): Plane {
+  let out = p;
+  for (let s = 1; s < f; s *= 2) out = downsample2(out, 'min');
+  return out;
+}
+
+/** Photo and references side by side (each at a multiple of ALIGN), with labels, validity and positions. */
+function buildAtlas(job: RelayoutJob, mask: EditMaskResult, compact: Uint8Array): Atlas {
+  // Copyable source pixels: everything but the hole (the dilation band still shows what it showed).
+  const sources = [{ image: job.image, labels: job.original.labels, masked: mask.hole as Uint8Array | null }, ...job.references.map((r) => ({ image: r.image, labels: r.layout.labels, masked: null }))];
+  const offsets: number[] = [];
+  let width = 0;
+  let height = 0;
+  for (const s of sources) {
+    offsets.push(width);
+    width += Math.ceil(s.image.width / ALIGN) * ALIGN;
+    height = Math.max(height, s.image.height);
+  }
+  width = offsets[offsets.length - 1] + sources[sources.length - 1].image.width;
+  const an = width * height;
+  const image = plane(width, height, 3);
+  const labels = plane(width, height, 1);
+  const valid = plane(width, height, 1);
+  const pos = plane(width, height, 2);
+  sources.forEach((s, k) => {
+    const { width: sw, height: sh, data } = s.image;
+    for (let y = 0; y < sh; y++) {
+      for (let x = 0; x < sw; x++) {
+        const si = y * sw + x;
+        const ai = y * width + offsets[k] + x;
+        image.data[ai] = data[si * 4] / 255;
+        image.data[an + ai] = data[si * 4 + 1] / 255;
+        image.data[2 * an + ai] = data[si * 4 + 2] / 255;
+        labels.data[ai] = compact[s.labels[si]];
+        valid.data[ai] = s.masked && s.masked[si] ? 0 : 1;
+        pos.data[ai] = (y + 0.5) / sh;
+        pos.data[an + ai] = (x + 0.5) / sw;
+      }
+    }
+  });
+  return { width, height, image, labels, valid, pos };
+}
+
+function targetLabels(edited: { width: number; labels: Uint8Array }, compact: Uint8Array, x0: number, y0: number, w: number, h: number): Plane {
+  const out = plane(w, h, 1);
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) out.data[y * w + x] = compact[edited.labels[(y + y0) * edited.width + x + x0]];
+  return out;
+}
+
+function homeMap(x0: number, y0: number, w: number, h: number): Plane {
+  const out = plane(w, h, 2);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      out.data[y * w + x] = y0 + y;
+      out.data[w * h + y * w + x] = x0 + x;
+    }
+  }
+  return out;
+}
+
+/** A fixed unit vector per compact class id (row 0, unlabeled, is zero), the same for every run. */
+function classEmbeddings(K: number): FloatTensor {
+  const data = new Float32Array((K + 1) * 4);
+  for (let k = 1; k <= K; k++) {
+    const r = prng(0x9e3779b9 ^ (k * 2654435761));
+    let norm = 0;
+    for (let j = 0; j < 4; j++) {
+      data[k * 4 + j] = r() * 2 - 1;
+      norm += data[k * 4 + j] ** 2;
+    }
+    for (let j = 0; j < 4; j++) data[k * 4 + j] /= Math.sqrt(norm) || 1;
+  }
+  return tensor(data, [K + 1, 4]);
+}

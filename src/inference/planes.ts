@@ -1,0 +1,122 @@
+// Planar float images (C×H×W, values 0..1) and the pyramid operations the engine prepares feeds with.
+// Pure typed-array code; runs in the panel, webview, CLI and server alike.
+import { RgbaImage } from '../layout';
+
+export interface Plane {
+  width: number;
+  height: number;
+  channels: number;
+  data: Float32Array;
+}
+
+export function plane(width: number, height: number, channels: number, fill = 0): Plane {
+  const data = new Float32Array(width * height * channels);
+  if (fill) data.fill(fill);
+  return { width, height, channels, data };
+}
+
+/** RGB of an RGBA image as a 3-channel plane in 0..1. */
+export function rgbPlane(img: RgbaImage): Plane {
+  const n = img.width * img.height;
+  const out = plane(img.width, img.height, 3);
+  for (let i = 0; i < n; i++) {
+    out.data[i] = img.data[i * 4] / 255;
+    out.data[n + i] = img.data[i * 4 + 1] / 255;
+    out.data[2 * n + i] = img.data[i * 4 + 2] / 255;
+  }
+  return out;
+}
+
+/** 2× box downsampling; odd edges average the pixels that exist (size = ceil(size / 2)). */
+export function downsample2(p: Plane, reduce: 'mean' | 'min' = 'mean'): Plane {
+  const w = Math.ceil(p.width / 2), h = Math.ceil(p.height / 2);
+  const out = plane(w, h, p.channels);
+  const sn = p.width * p.height, dn = w * h;
+  for (let c = 0; c < p.channels; c++) {
+    const src = p.data.subarray(c * sn, (c + 1) * sn);
+    const dst = out.data.subarray(c * dn, (c + 1) * dn);
+    for (let y = 0; y < h; y++) {
+      const y0 = 2 * y, y1 = Math.min(p.height - 1, 2 * y + 1);
+      for (let x = 0; x < w; x++) {
+        const x0 = 2 * x, x1 = Math.min(p.width - 1, 2 * x + 1);
+        const a = src[y0 * p.width + x0], b = src[y0 * p.width + x1], cc = src[y1 * p.width + x0], d = src[y1 * p.width + x1];
+        dst[y * w + x] = reduce === 'min' ? Math.min(a, b, cc, d) : (a + b + cc + d) / 4;
+      }
+    }
+  }
+  return out;
+}
+
+/** Nearest sampling of a 1-channel label plane at the centres of f×f blocks (labels are never averaged). */
+export function sampleNearest(p: Plane, width: number, height: number): Plane {
+  const out = plane(width, height, p.channels);
+  const sx = p.width / width, sy = p.height / height;
+  for (let c = 0; c < p.channels; c++) {
+    for (let y = 0; y < height; y++) {
+      const yy = Math.min(p.height - 1, Math.floor((y + 0.5) * sy));
+      for (let x = 0; x < width; x++) {
+        const xx = Math.min(p.width - 1, Math.floor((x + 0.5) * sx));
+        out.data[c * width * height + y * width + x] = p.data[c * p.width * p.height + yy * p.width + xx];
+      }
+    }
+  }
+  return out;
+}
+
+/** Bilinear resize with half-pixel centres. */
+export function resizeBilinear(p: Plane, width: number, height: number): Plane {
+  const out = plane(width, height, p.channels);
+  const sx = p.width / width, sy = p.height / height;
+  for (let y = 0; y < height; y++) {
+    const fy = Math.min(p.height - 1, Math.max(0, (y + 0.5) * sy - 0.5));
+    const y0 = Math.floor(fy), y1 = Math.min(p.height - 1, y0 + 1), ty = fy - y0;
+    for (let x = 0; x < width; x++) {
+      const fx = Math.min(p.width - 1, Math.max(0, (x + 0.5) * sx - 0.5));
+      const x0 = Math.floor(fx), x1 = Math.min(p.width - 1, x0 + 1), tx = fx - x0;
+      for (let c = 0; c < p.channels; c++) {
+        const base = c * p.width * p.height;
+        const a = p.data[base + y0 * p.width + x0], b = p.data[base + y0 * p.width + x1];
+        const cc = p.data[base + y1 * p.width + x0], d = p.data[base + y1 * p.width + x1];
+        out.data[c * width * height + y * width + x] = (a * (1 - tx) + b * tx) * (1 - ty) + (cc * (1 - tx) + d * tx) * ty;
+      }
+    }
+  }
+  return out;
+}
+
+/** The window [x0, x0+w) × [y0, y0+h) of a plane (must lie inside it). */
+export function cropPlane(p: Plane, x0: number, y0: number, w: number, h: number): Plane {
+  const out = plane(w, h, p.channels);
+  for (let c = 0; c < p.channels; c++) {
+    for (let y = 0; y < h; y++) {
+      const s = c * p.width * p.height + (y0 + y) * p.width + x0;
+      out.data.set(p.data.subarray(s, s + w), c * w * h + y * w);
+    }
+  }
+  return out;
+}
+
+/** Where `known` (1 channel) is 1 keep `a`, else take `b`; all the same size. */
+export function compositeKnown(a: Plane, b: Plane, known: Plane): Plane {
+  const out = plane(a.width, a.height, a.channels);
+  const n = a.width * a.height;
+  for (let c = 0; c < a.channels; c++) {
+    for (let i = 0; i < n; i++) {
+      const k = known.data[i];
+      out.data[c * n + i] = a.data[c * n + i] * k + b.data[c * n + i] * (1 - k);
+    }
+  }
+  return out;
+}
+
+/** Deterministic PRNG (mulberry32): the same seed gives the same stream everywhere. */
+export function prng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

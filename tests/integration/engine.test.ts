@@ -1,0 +1,103 @@
+// The engine on real ONNX graphs (onnxruntime-web, WASM): its guarantees on small synthetic scenes.
+import { ADE20K, CancelledError, ClassMissingError, InputError, labelOf, LabelMap, RgbaImage } from '../../src/layout';
+import { RelayoutJob, runEdit } from '../../src/inference';
+import { nodeRunner } from '../../src/cli/models-node';
+import { labelMap, rect } from '../helpers/images';
+
+const SKY = labelOf(ADE20K, 'sky');
+const WATER = labelOf(ADE20K, 'water');
+const TREE = labelOf(ADE20K, 'tree');
+const runner = nodeRunner(1);
+afterAll(() => runner.dispose());
+
+/** 96×64: a blue-ish textured sky above a darker water band with ripples. */
+function scene(): { image: RgbaImage; layout: LabelMap } {
+  const w = 96, h = 64;
+  const data = new Uint8Array(w * h * 4);
+  const layout = labelMap(w, h, SKY);
+  rect(layout, 0, 40, w, h, WATER);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const p = (y * w + x) * 4;
+      if (y < 40) data.set([90 + y, 140 + ((x * 7 + y * 3) % 11), 220, 255], p);
+      else data.set([20, 60 + ((x * 5) % 17), 110 + ((y * 13 + x) % 23), 255], p);
+    }
+  }
+  return { image: { width: w, height: h, data }, layout };
+}
+
+const job = (over: Partial<RelayoutJob> = {}): RelayoutJob => {
+  const { image, layout } = scene();
+  const edited = labelMap(96, 64);
+  edited.labels.set(layout.labels);
+  rect(edited, 30, 44, 60, 60, SKY); // a patch of sky where water was
+  return { image, original: layout, edited, references: [], seed: 3, ...over };
+};
+
+function outsideMaskChanges(a: RgbaImage, b: RgbaImage, mask: Uint8Array): number {
+  let n = 0;
+  for (let i = 0; i < mask.length; i++) if (!mask[i] && [0, 1, 2, 3].some((c) => a.data[i * 4 + c] !== b.data[i * 4 + c])) n++;
+  return n;
+}
+
+test('outside the mask the output equals the input bit for bit; inside it follows the edited classes', async () => {
+  const j = job();
+  const r = await runEdit(j, ADE20K, { runner });
+  expect(r.unchanged).toBe(false);
+  expect(outsideMaskChanges(j.image, r.image, r.mask.mask)).toBe(0);
+  // The hole (sky painted into water) now looks like sky: blue channel high, like the photo's sky.
+  let blue = 0, count = 0;
+  for (let i = 0; i < r.mask.hole.length; i++) if (r.mask.hole[i]) { blue += r.image.data[i * 4 + 2]; count++; }
+  expect(count).toBe(30 * 16);
+  expect(blue / count).toBeGreaterThan(180);
+});
+
+test('the same seed gives the identical result; another seed a different one', async () => {
+  const a = await runEdit(job({ seed: 5 }), ADE20K, { runner });
+  const b = await runEdit(job({ seed: 5 }), ADE20K, { runner });
+  const c = await runEdit(job({ seed: 6 }), ADE20K, { runner });
+  expect(Buffer.compare(Buffer.from(a.image.data), Buffer.from(b.image.data))).toBe(0);
+  expect(Buffer.compare(Buffer.from(a.image.data), Buffer.from(c.image.data))).not.toBe(0);
+});
+
+test('an empty mask returns the input unchanged and says so', async () => {
+  const j = job();
+  const r = await runEdit({ ...j, edited: j.original }, ADE20K, { runner });
+  expect(r.unchanged).toBe(true);
+  expect(r.image).toBe(j.image);
+});
+
+test('a class no source contains is an error naming it and suggesting a reference', async () => {
+  const j = job();
+  rect(j.edited, 10, 10, 20, 20, TREE);
+  await expect(runEdit(j, ADE20K, { runner })).rejects.toThrow(ClassMissingError);
+  await expect(runEdit(j, ADE20K, { runner })).rejects.toThrow(/"tree".*reference image/);
+});
+
+test('a reference image supplies a class the photo lacks', async () => {
+  const j = job();
+  rect(j.edited, 10, 10, 26, 22, TREE);
+  const refImage: RgbaImage = { width: 40, height: 30, data: new Uint8Array(40 * 30 * 4) };
+  for (let i = 0; i < 40 * 30; i++) refImage.data.set([30, 150 + (i % 13), 40, 255], i * 4);
+  const r = await runEdit({ ...j, references: [{ image: refImage, layout: labelMap(40, 30, TREE) }] }, ADE20K, { runner });
+  let green = 0, count = 0;
+  for (let y = 12; y < 20; y++) for (let x = 12; x < 24; x++) { const p = (y * 96 + x) * 4; green += r.image.data[p + 1] - r.image.data[p + 2]; count++; }
+  expect(green / count).toBeGreaterThan(60);
+  expect(outsideMaskChanges(j.image, r.image, r.mask.mask)).toBe(0);
+});
+
+test('a hole covering the whole image needs a reference, and works with one', async () => {
+  const j = job();
+  const extraMask = new Uint8Array(96 * 64).fill(1);
+  await expect(runEdit({ ...j, edited: j.original, extraMask }, ADE20K, { runner })).rejects.toThrow(InputError);
+  const ref = scene();
+  const r = await runEdit({ ...j, edited: j.original, extraMask, references: [ref] }, ADE20K, { runner });
+  expect(r.unchanged).toBe(false);
+  expect(r.image.data.length).toBe(96 * 64 * 4);
+});
+
+test('a cancelled run throws CancelledError', async () => {
+  const ctrl = new AbortController();
+  ctrl.abort();
+  await expect(runEdit(job(), ADE20K, { runner, signal: ctrl.signal })).rejects.toThrow(CancelledError);
+});
