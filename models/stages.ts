@@ -57,6 +57,17 @@ export function featuresGraph(): GraphBuilder {
   return g;
 }
 
+/** The inputs shared by the two matching stages: features and labels of target and source, source validity. */
+function matchingInputs(g: GraphBuilder): { tf: T; sf: T; tl: T; sl: T; sv: T } {
+  return {
+    tf: g.input('tgtFeatures', 'float32', [1, FEATURE_DIM, 'Ht', 'Wt']),
+    sf: g.input('srcFeatures', 'float32', [1, FEATURE_DIM, 'Hs', 'Ws']),
+    tl: g.input('tgtLabels', 'float32', [1, 1, 'Ht', 'Wt']),
+    sl: g.input('srcLabels', 'float32', [1, 1, 'Hs', 'Ws']),
+    sv: g.input('srcValid', 'float32', [1, 1, 'Hs', 'Ws'], '1 where the source pixel may be copied'),
+  };
+}
+
 /** Penalty for candidate source labels: label mismatch (unless the target is unlabeled) and invalid sources. */
 function candidatePenalty(g: GraphBuilder, tgtLabel: T, srcLabel: T, srcValid: T, labelPenalty: T): T {
   const mismatch = g.cast(g.node('Not', [g.equal(tgtLabel, srcLabel)]), 'float32');
@@ -72,11 +83,7 @@ function candidatePenalty(g: GraphBuilder, tgtLabel: T, srcLabel: T, srcValid: T
  */
 export function coarseAttentionGraph(): GraphBuilder {
   const g = new GraphBuilder('coarse-attention', 'Dense attention at the coarse level; top-M particles per target location.');
-  const tf = g.input('tgtFeatures', 'float32', [1, FEATURE_DIM, 'Ht', 'Wt']);
-  const sf = g.input('srcFeatures', 'float32', [1, FEATURE_DIM, 'Hs', 'Ws']);
-  const tl = g.input('tgtLabels', 'float32', [1, 1, 'Ht', 'Wt']);
-  const sl = g.input('srcLabels', 'float32', [1, 1, 'Hs', 'Ws']);
-  const sv = g.input('srcValid', 'float32', [1, 1, 'Hs', 'Ws'], '1 where the source pixel may be copied');
+  const { tf, sf, tl, sl, sv } = matchingInputs(g);
   const noise = g.input('srcNoise', 'float32', [1, 1, 'Hs', 'Ws'], 'seeded noise added to scores (variation)');
   const home = g.input('tgtHome', 'float32', [1, 2, 'Ht', 'Wt'], 'home position (y, x) of each target pixel in the source atlas');
   const params = g.input('params', 'float32', [2], 'labelPenalty, noiseScale');
@@ -160,11 +167,7 @@ function keepTopDistinct(g: GraphBuilder, c: Scored, n: number): Scored {
  */
 export function refineLevelGraph(): GraphBuilder {
   const g = new GraphBuilder('refine-level', 'Coarse-to-fine sparse attention: children of the parent top-M, 8-neighbour propagation, shrinking random search; top-M kept.');
-  const tf = g.input('tgtFeatures', 'float32', [1, FEATURE_DIM, 'Ht', 'Wt']);
-  const sf = g.input('srcFeatures', 'float32', [1, FEATURE_DIM, 'Hs', 'Ws']);
-  const tl = g.input('tgtLabels', 'float32', [1, 1, 'Ht', 'Wt']);
-  const sl = g.input('srcLabels', 'float32', [1, 1, 'Hs', 'Ws']);
-  const sv = g.input('srcValid', 'float32', [1, 1, 'Hs', 'Ws']);
+  const { tf, sf, tl, sl, sv } = matchingInputs(g);
   const home = g.input('tgtHome', 'float32', [1, 2, 'Ht', 'Wt']);
   const parent = g.input('parentParticles', 'float32', [PARTICLES, 2, 'Hp', 'Wp'], 'displacements at the parent level');
   const noise = g.input('noise', 'float32', [ITERATIONS, RANDOM_SAMPLES, 2, 'Ht', 'Wt'], 'seeded uniform noise in [-1, 1]');
