@@ -164,7 +164,7 @@ async function demoCommand(opts: { scene: string; out: string; method: EditMetho
   for (const edit of scene.edits) {
     const t0 = Date.now();
     const edited = rasterizeEdit(scene, edit, photo.width, photo.height);
-    const references = edit.reference ? [loadReference(resolve(scene.dir, '..', edit.reference), photo)] : [];
+    const references = edit.reference ? [loadReference(resolve(scene.dir, '..', edit.reference))] : [];
     const result = await runEdit({ image: photo, original, edited, references, seed: 1 }, palette, { method: opts.method, runner });
     const outPath = join(opts.out, `${edit.name}.png`);
     const sheetPath = join(opts.out, `${edit.name}-compare.png`);
@@ -184,10 +184,9 @@ function progressPrinter(): ((e: { stageId: string; fraction: number }) => void)
   return (e) => process.stdout.write(`\r  ${Math.round(e.fraction * 100)}% ${e.stageId.padEnd(20)}${e.fraction >= 1 ? '\n' : ''}`);
 }
 
-function loadReference(dir: string, like: { width: number; height: number }): ReferenceSource {
+function loadReference(dir: string): ReferenceSource {
   const scene: Scene = loadScene(dir);
   const image = readImage(join(scene.dir, scene.photo), 'reference photo');
-  void like;
   return { image, layout: rasterizeOriginal(scene, image.width, image.height) };
 }
 

@@ -1,6 +1,6 @@
 // One edit, end to end, for any caller (CLI, webview, server): mask, generate with the chosen method,
 // composite. The engine needs a Runner; the baseline needs none.
-import { computeEditMask, EditMaskResult, Palette, RgbaImage, sameSize, SizeMismatchError } from '../layout';
+import { computeEditMask, EditMaskResult, Palette, RgbaImage } from '../layout';
 import { baselineFill } from './baseline';
 import { EngineOptions, runEngine } from './engine';
 import { RelayoutJob } from './job';
@@ -27,8 +27,7 @@ export interface EditOptions extends EngineOptions {
 /** Runs one edit. An empty mask returns the input unchanged and says so. */
 export async function runEdit(job: RelayoutJob, palette: Palette, opts: EditOptions = {}): Promise<EditResult> {
   const method = opts.method ?? 'relayout';
-  if (!sameSize(job.image, job.original)) throw new SizeMismatchError('photo and original layout', job.image, job.original);
-  if (!sameSize(job.image, job.edited)) throw new SizeMismatchError('photo and edited layout', job.image, job.edited);
+  // Sizes are checked by runEngine and baselineFill themselves.
   if (method === 'relayout') {
     if (!opts.runner) throw new Error('runEdit: the relayout method needs a runner');
     const r = await runEngine(job, palette, opts.runner, opts);

@@ -163,6 +163,7 @@ export async function runEngine(job: RelayoutJob, palette: Palette, runner: Runn
   }
   const levelSize = (f: number): [number, number] => [Math.ceil(atlas.width / f), Math.ceil(atlas.height / f)];
   const cropAt = (f: number): [number, number, number, number] => [x0 / f, y0 / f, Math.ceil(x1 / f) - x0 / f, Math.ceil(y1 / f) - y0 / f];
+  const tgtLabelsFull = targetLabels(edited, compact, x0, y0, cw, ch);
   const classTable = classEmbeddings(K);
   const weights = tensor(Float32Array.from(p.featureWeights), [6]);
   const rand = prng(job.seed >>> 0);
@@ -192,14 +193,14 @@ export async function runEngine(job: RelayoutJob, palette: Palette, runner: Runn
     const [tx, ty, tw, th] = cropAt(f);
     const context = f === fc ? contextC : resizeBilinear(contextC, lw, lh);
     lap('prepare');
-    const valid = validPyr.get(f) ?? downsample2Min(atlas.valid, f);
+    const valid = validPyr.get(f)!;
     const srcImg = compositeKnown(imgPyr.get(f)!, context, valid);
     const labels = sampleNearest(atlas.labels, lw, lh);
     const pos = sampleNearest(atlas.pos, lw, lh);
     const known = guideKnownPyr.get(f)!;
     const base = compositeKnown(cropPlane(imgPyr.get(f)!, tx, ty, tw, th), cropPlane(context, tx, ty, tw, th), known);
     const guide = warped ? compositeKnown(base, resizeBilinear(warped, tw, th), known) : base;
-    const tgtLabels = sampleNearest(targetLabels(edited, compact, x0, y0, cw, ch), tw, th);
+    const tgtLabels = sampleNearest(tgtLabelsFull, tw, th);
     const tgtPos = cropPlane(pos, tx, ty, tw, th);
     const home = homeMap(tx, ty, tw, th);
     lap('prepare');
@@ -242,7 +243,7 @@ export async function runEngine(job: RelayoutJob, palette: Palette, runner: Runn
     const guide = compositeKnown(photoCrop, resizeBilinear(warped!, cw, ch), guideKnown);
     lap('prepare');
     const w = await run('warp', {
-      srcImage: T(srcFull), guide: T(guide), tgtHome: T(homeMap(x0, y0, cw, ch)), tgtLabels: T(targetLabels(edited, compact, x0, y0, cw, ch)),
+      srcImage: T(srcFull), guide: T(guide), tgtHome: T(homeMap(x0, y0, cw, ch)), tgtLabels: T(tgtLabelsFull),
       srcLabels: T(atlas.labels), srcValid: T(atlas.valid), particles: particles!, scores: scores!,
       params: tensor(Float32Array.from([p.gamma, p.beta, p.labelPenalty, fs]), [4]),
     }, 0.8, 1);
@@ -274,12 +275,6 @@ export async function runEngine(job: RelayoutJob, palette: Palette, runner: Runn
   lap('write');
   opts.onProgress?.({ type: 'stage', stageId: 'done', fraction: 1 });
   return { image: { width: W, height: H, data: out }, mask, unchanged: false, timings, levels: [...levels, ...(fs > 1 ? [1] : [])] };
-}
-
-function downsample2Min(p: Plane, f: number): Plane {
-  let out = p;
-  for (let s = 1; s < f; s *= 2) out = downsample2(out, 'min');
-  return out;
 }
 
 /** Photo and references side by side (each at a multiple of ALIGN), with labels, validity and positions. */
