@@ -45,8 +45,9 @@ export function featuresGraph(): GraphBuilder {
   const table = g.input('classTable', 'float32', ['K', 4], 'class embedding per compact id (row 0: unlabeled)');
   const pos = g.input('pos', 'float32', [1, 2, 'H', 'W'], 'normalised (y, x) position');
   const weights = g.input('weights', 'float32', [6], 'weights: colour, context, class, label context, y, x');
+  const colourWeight = g.input('colourWeight', 'float32', [1, 1, 'H', 'W'], 'per-location trust in the colour (0 where it is unknown: a hole at the coarse level)');
   const w = (i: number): T => g.reshape(g.slice(weights, [i], [i + 1], [0]), g.constI([1, 1, 1, 1]));
-  const local = boxBlur(g, image, 3);
+  const local = g.mul(boxBlur(g, image, 3), colourWeight);
   const ids = g.cast(g.squeeze(labels, [0, 1]), 'int64'); // [H,W]
   const emb = g.transpose(g.unsqueeze(g.gather(table, ids, 0), [0]), [0, 3, 1, 2]); // [1,4,H,W]
   const labelCtx = boxBlur(g, emb, 9);
@@ -171,11 +172,12 @@ export function refineLevelGraph(): GraphBuilder {
   const home = g.input('tgtHome', 'float32', [1, 2, 'Ht', 'Wt']);
   const parent = g.input('parentParticles', 'float32', [PARTICLES, 2, 'Hp', 'Wp'], 'displacements at the parent level');
   const noise = g.input('noise', 'float32', [ITERATIONS, RANDOM_SAMPLES, 2, 'Ht', 'Wt'], 'seeded uniform noise in [-1, 1]');
-  const params = g.input('params', 'float32', [4], 'labelPenalty, scale (this level ÷ parent), window0 (px), windowDecay');
+  const params = g.input('params', 'float32', [5], 'labelPenalty, scale (this level ÷ parent), window0 (px), windowDecay, coherence');
   const labelPenalty = g.slice(params, [0], [1], [0]);
   const scale = g.slice(params, [1], [2], [0]);
   const window0 = g.slice(params, [2], [3], [0]);
   const decay = g.slice(params, [3], [4], [0]);
+  const coherence = g.slice(params, [4], [5], [0]);
 
   const tShape = g.slice(g.shape(tf), [2], [4], [0]); // [Ht, Wt]
   const HsF = g.cast(dimScalar(g, sf, 2), 'float32');
@@ -205,10 +207,12 @@ export function refineLevelGraph(): GraphBuilder {
     const best = g.reshape(g.slice(cur.disp, [0], [1], [0]), mapShape); // [1,2,Ht,Wt]
     const padded = g.node('Pad', [best, g.constI([0, 0, 1, 1, 0, 0, 1, 1])], undefined, { mode: 'edge' });
     const cands: T[] = [cur.disp];
+    const side: T[] = [];
     for (const [oy, ox] of [[-1, -1], [-1, 0], [-1, 1], [0, -1], [0, 1], [1, -1], [1, 0], [1, 1]]) {
       // Neighbour (y+oy, x+ox)'s best displacement, applied at (y, x): same source offset, coherent copy.
       const shifted = g.node('Slice', [padded, g.constI([1 + oy, 1 + ox]), g.concat([g.add(g.slice(tShape, [0], [1], [0]), g.constI([1 + oy])), g.add(g.slice(tShape, [1], [2], [0]), g.constI([1 + ox]))], 0), g.constI([2, 3])]);
       cands.push(flat2(shifted, [1, 2]));
+      if (oy === 0 || ox === 0) side.push(flat2(shifted, [1, 2]));
     }
     const window = g.mul(window0, g.node('Pow', [decay, g.constF(it)]));
     const u = flat2(g.squeeze(g.slice(noise, [it], [it + 1], [0]), [0]), [RANDOM_SAMPLES, 2]);
@@ -216,7 +220,16 @@ export function refineLevelGraph(): GraphBuilder {
     cands.push(g.node('Round', [g.add(bestFlat, g.mul(u, window))]));
     const all = g.concat(cands, 0);
     const n = PARTICLES + 8 + RANDOM_SAMPLES;
-    cur = keepTopDistinct(g, scoreCandidates(g, all, ctx), n);
+    // Coherence: a bonus for agreeing with the 4 neighbours' best displacement, so the field becomes
+    // piecewise constant and whole patches are copied (per-location features alone leave many ties).
+    const scored = scoreCandidates(g, all, ctx);
+    const dY = g.slice(scored.disp, [0], [1], [1]);
+    const dX = g.slice(scored.disp, [1], [2], [1]);
+    const agree = side
+      .map((nb) => g.cast(g.node('And', [g.equal(dY, g.slice(nb, [0], [1], [1])), g.equal(dX, g.slice(nb, [1], [2], [1]))]), 'float32'))
+      .reduce((a, b) => g.add(a, b));
+    const bonus = g.mul(g.squeeze(agree, [1]), g.mul(coherence, g.constF(0.25)));
+    cur = keepTopDistinct(g, { disp: scored.disp, score: g.add(scored.score, bonus) }, n);
   }
   g.output(g.reshape(cur.disp, g.concat([g.constI([PARTICLES, 2]), tShape], 0)), 'particles', 'float32', [PARTICLES, 2, 'Ht', 'Wt']);
   g.output(g.reshape(cur.score, g.concat([g.constI([PARTICLES]), tShape], 0)), 'scores', 'float32', [PARTICLES, 'Ht', 'Wt']);
@@ -279,8 +292,22 @@ export function warpGraph(): GraphBuilder {
   const svG = g.reshape(g.gather(g.reshape(sv, g.constI([-1])), flatIdx, 0), g.constI([N, -1]));
   const pen = candidatePenalty(g, g.reshape(tl, g.constI([1, -1])), slG, svG, labelPenalty);
   const score = g.sub(g.sub(allS, g.mul(dist, beta)), pen);
-  const weights = g.node('Softmax', [g.mul(score, gamma)], undefined, { axis: 0 }); // [N,T]
-  const out = g.reduceSum(g.mul(colours, g.unsqueeze(weights, [0])), [1], 0); // [3,T]
+  // Own particles: softmax(γ·score). The 4 neighbours' best displacements are blended in near the edges
+  // of this pixel's parent block (weight 1 at the edge, 0 at the middle; 0 when the scale is 1), like
+  // overlapping patches: without it every block's copy ends in a hard step and the fill shows a grid.
+  const own = g.slice(score, [0], [PARTICLES], [0]); // [M,T]
+  const ownW = g.node('Softmax', [g.mul(own, gamma)], undefined, { axis: 0 });
+  const ownColour = g.reduceSum(g.mul(g.slice(colours, [0], [PARTICLES], [1]), g.unsqueeze(ownW, [0])), [1], 0); // [3,T]
+  const phase = (h: T): T => g.div(g.add(g.node('Mod', [h, scale], undefined, { fmod: 1 }), g.constF(0.5)), scale); // (0,1) in the block
+  const fy = g.reshape(phase(g.slice(home, [0], [1], [1])), g.constI([1, -1]));
+  const fx = g.reshape(phase(g.slice(home, [1], [2], [1])), g.constI([1, -1]));
+  const edge = (f: T, sign: number): T => g.node('Relu', [g.mul(g.sub(f, g.constF(0.5)), g.constF(2 * sign))]);
+  // Candidate order after the particles: up, down, left, right (see candD above).
+  const spatial = g.concat([edge(fy, -1), edge(fy, 1), edge(fx, -1), edge(fx, 1)], 0); // [4,T]
+  const usable = g.cast(g.node('Less', [g.slice(pen, [PARTICLES], [PARTICLES + 4], [0]), g.constF(0.5)]), 'float32');
+  const nbW = g.mul(spatial, usable);
+  const nbColour = g.reduceSum(g.mul(g.slice(colours, [PARTICLES], [PARTICLES + 4], [1]), g.unsqueeze(nbW, [0])), [1], 0);
+  const out = g.div(g.add(ownColour, nbColour), g.add(g.constF(1), g.reduceSum(nbW, [0], 0)));
   g.output(g.reshape(out, g.concat([g.constI([1, 3]), tShape], 0)), 'warped', 'float32', [1, 3, 'Ht', 'Wt'], 'warped colour, 0..1');
   return g;
 }

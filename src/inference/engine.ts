@@ -22,6 +22,8 @@ export interface EngineParams {
   gamma: number;
   /** Weight of coherence with the lower-level synthesis when scoring warp candidates. */
   beta: number;
+  /** Score bonus (at full agreement) for a match that continues the neighbours' displacement. */
+  coherence: number;
   /** Score penalty for copying from a source pixel of another class. */
   labelPenalty: number;
   /** Feature weights: colour, context colour, class, label context, y, x. */
@@ -38,12 +40,13 @@ export interface EngineParams {
 }
 
 export const DEFAULT_ENGINE_PARAMS: EngineParams = {
-  gamma: 40,
-  beta: 2,
+  gamma: 100,
+  beta: 0,
+  coherence: 0.1,
   labelPenalty: 4,
   featureWeights: [1, 0.8, 0.5, 0.5, 0.6, 0.3],
   coarseTokens: 4096,
-  searchPixels: 300_000,
+  searchPixels: 40_000,
   noiseScale: 0.03,
   window0: 6,
   windowDecay: 0.5,
@@ -67,7 +70,9 @@ export interface EngineResult {
   levels: number[];
 }
 
-const ALIGN = 256; // sources sit at multiples of this in the atlas, so pyramid boxes never straddle two
+const ALIGN = 256;
+/** Most full-resolution pixels warped in one call (see the banded warp in runEngine). */
+const WARP_BAND_PIXELS = 1 << 20; // sources sit at multiples of this in the atlas, so pyramid boxes never straddle two
 
 interface Atlas {
   width: number;
@@ -75,7 +80,7 @@ interface Atlas {
   image: Plane; // 3ch
   labels: Plane; // 1ch compact ids
   valid: Plane; // 1ch
-  pos: Plane; // 2ch normalised per source
+  pos: Plane; // 2ch: position inside the bounding box of the pixel's class in its source (see classRelativePosition)
 }
 
 function checkCancel(signal?: AbortSignal): void {
@@ -107,8 +112,11 @@ export async function runEngine(job: RelayoutJob, palette: Palette, runner: Runn
     if (l && !compact[l]) compact[l] = ++K;
   };
   const W = image.width, H = image.height, n = W * H;
+  // Every photo pixel may be copied under its original label, even where the layout changed (moving an
+  // object copies its own pixels); only an explicit region to regenerate (selection / --mask) is off limits.
+  const blocked = job.extraMask;
   for (let i = 0; i < n; i++) {
-    if (!mask.hole[i]) use(original.labels[i]);
+    if (!blocked?.[i]) use(original.labels[i]);
     if (mask.mask[i]) use(edited.labels[i]);
   }
   for (const r of job.references) {
@@ -119,7 +127,7 @@ export async function runEngine(job: RelayoutJob, palette: Palette, runner: Runn
   // Which classes can be copied from somewhere valid?
   const available = new Uint8Array(256);
   let anyValid = false;
-  for (let i = 0; i < n; i++) if (!mask.hole[i]) { available[original.labels[i]] = 1; anyValid = true; }
+  for (let i = 0; i < n; i++) if (!blocked?.[i]) { available[original.labels[i]] = 1; anyValid = true; }
   for (const r of job.references) { anyValid = true; for (const l of r.layout.labels) available[l] = 1; }
   if (!anyValid) {
     throw new InputError('The mask covers the whole image and no reference image was given: there is no style to copy from. Add a reference image.');
@@ -128,7 +136,7 @@ export async function runEngine(job: RelayoutJob, palette: Palette, runner: Runn
   for (let i = 0; i < n; i++) if (mask.mask[i] && edited.labels[i] && !available[edited.labels[i]]) missing.add(edited.labels[i]);
   if (missing.size) throw new ClassMissingError([...missing].map((l) => classNameOf(palette, l)));
 
-  const atlas = buildAtlas(job, mask, compact);
+  const atlas = buildAtlas(job, compact);
   lap('prepare');
 
   // Pyramid plan: dense attention where the atlas has ≤ coarseTokens locations; PatchMatch down to the
@@ -151,10 +159,10 @@ export async function runEngine(job: RelayoutJob, palette: Palette, runner: Runn
   // Atlas pyramids by repeated 2× reduction.
   const imgPyr = new Map<number, Plane>([[1, atlas.image]]);
   const validPyr = new Map<number, Plane>([[1, atlas.valid]]);
-  // Target pixels whose colour guides the search: everything but the hole (the dilation band keeps its
-  // original colour as a guide, so what replaces it looks like what was there).
+  // Target pixels whose colour guides the search: everything outside the mask. The dilation band is
+  // unknown too: it holds the anti-aliased fringe of whatever was removed, which must not be reproduced.
   const guideKnown = plane(cw, ch, 1);
-  for (let y = 0; y < ch; y++) for (let x = 0; x < cw; x++) guideKnown.data[y * cw + x] = mask.hole[(y + y0) * W + x + x0] ? 0 : 1;
+  for (let y = 0; y < ch; y++) for (let x = 0; x < cw; x++) guideKnown.data[y * cw + x] = mask.mask[(y + y0) * W + x + x0] ? 0 : 1;
   const guideKnownPyr = new Map<number, Plane>([[1, guideKnown]]);
   for (let f = 2; f <= fc; f *= 2) {
     imgPyr.set(f, downsample2(imgPyr.get(f / 2)!));
@@ -164,6 +172,7 @@ export async function runEngine(job: RelayoutJob, palette: Palette, runner: Runn
   const levelSize = (f: number): [number, number] => [Math.ceil(atlas.width / f), Math.ceil(atlas.height / f)];
   const cropAt = (f: number): [number, number, number, number] => [x0 / f, y0 / f, Math.ceil(x1 / f) - x0 / f, Math.ceil(y1 / f) - y0 / f];
   const tgtLabelsFull = targetLabels(edited, compact, x0, y0, cw, ch);
+  const tgtPosFull = classRelativePosition(edited.labels, W, H, x0, y0, cw, ch);
   const classTable = classEmbeddings(K);
   const weights = tensor(Float32Array.from(p.featureWeights), [6]);
   const rand = prng(job.seed >>> 0);
@@ -199,14 +208,19 @@ export async function runEngine(job: RelayoutJob, palette: Palette, runner: Runn
     const pos = sampleNearest(atlas.pos, lw, lh);
     const known = guideKnownPyr.get(f)!;
     const base = compositeKnown(cropPlane(imgPyr.get(f)!, tx, ty, tw, th), cropPlane(context, tx, ty, tw, th), known);
-    const guide = warped ? compositeKnown(base, resizeBilinear(warped, tw, th), known) : base;
     const tgtLabels = sampleNearest(tgtLabelsFull, tw, th);
-    const tgtPos = cropPlane(pos, tx, ty, tw, th);
+    // At the coarsest level a hole's colour is guessed from nearby known pixels of its own class; where
+    // there are none (a kite inserted into sky) the colour must not steer the match, or the kite would be
+    // copied from its sky-blue part. Finer levels trust the synthesis so far.
+    const coarseGuess = warped ? null : sameClassColour(base, known, tgtLabels, 6);
+    const guide = warped ? compositeKnown(base, resizeBilinear(warped, tw, th), known) : coarseGuess!.colour;
+    const tgtColourWeight = coarseGuess ? coarseGuess.trust : plane(tw, th, 1, 1);
+    const tgtPos = sampleNearest(tgtPosFull, tw, th);
     const home = homeMap(tx, ty, tw, th);
     lap('prepare');
     const frac = 0.05 + (0.7 * li) / levels.length;
-    const srcFeat = (await run('features', { image: T(srcImg), context: T(context), labels: T(labels), classTable: classTable, pos: T(pos), weights }, frac, f)).features;
-    const tgtFeat = (await run('features', { image: T(guide), context: T(cropPlane(context, tx, ty, tw, th)), labels: T(tgtLabels), classTable, pos: T(tgtPos), weights }, frac, f)).features;
+    const srcFeat = (await run('features', { image: T(srcImg), context: T(context), labels: T(labels), classTable: classTable, pos: T(pos), weights, colourWeight: T(plane(lw, lh, 1, 1)) }, frac, f)).features;
+    const tgtFeat = (await run('features', { image: T(guide), context: T(cropPlane(context, tx, ty, tw, th)), labels: T(tgtLabels), classTable, pos: T(tgtPos), weights, colourWeight: T(tgtColourWeight) }, frac, f)).features;
     if (!particles) {
       const noise = plane(lw, lh, 1);
       for (let i = 0; i < noise.data.length; i++) noise.data[i] = rand();
@@ -222,7 +236,7 @@ export async function runEngine(job: RelayoutJob, palette: Palette, runner: Runn
       const out = await run('refine-level', {
         tgtFeatures: tgtFeat, srcFeatures: srcFeat, tgtLabels: T(tgtLabels), srcLabels: T(labels), srcValid: T(valid),
         tgtHome: T(home), parentParticles: particles, noise: tensor(noise, [2, 3, 2, th, tw]),
-        params: tensor(Float32Array.from([p.labelPenalty, prevF / f, p.window0, p.windowDecay]), [4]),
+        params: tensor(Float32Array.from([p.labelPenalty, prevF / f, p.window0, p.windowDecay, p.coherence]), [5]),
       }, frac, f);
       particles = out.particles;
       scores = out.scores;
@@ -235,39 +249,63 @@ export async function runEngine(job: RelayoutJob, palette: Palette, runner: Runn
     prevF = f;
   }
 
-  // Full resolution: the finest particles, upsampled, pick and blend full-resolution source pixels.
-  const photoCrop = cropPlane(atlas.image, x0, y0, cw, ch);
+  // Full resolution, only over the mask's box (plus a border for harmonize to measure colour offsets
+  // across): the finest particles, upsampled, pick full-resolution source pixels. The box starts on the
+  // particle grid so that each pixel keeps its own parent.
+  const PAD = 8;
+  const bx0 = x0 + Math.floor((Math.max(x0, b.x0 - PAD) - x0) / fs) * fs;
+  const by0 = y0 + Math.floor((Math.max(y0, b.y0 - PAD) - y0) / fs) * fs;
+  const bw = Math.min(x1, b.x1 + PAD) - bx0, bh = Math.min(y1, b.y1 + PAD) - by0;
+  const photoBox = cropPlane(atlas.image, bx0, by0, bw, bh);
+  const knownBox = cropPlane(guideKnown, bx0 - x0, by0 - y0, bw, bh);
   let warpedFull: Plane;
   if (fs > 1) {
-    const srcFull = atlas.image;
-    const guide = compositeKnown(photoCrop, resizeBilinear(warped!, cw, ch), guideKnown);
-    lap('prepare');
-    const w = await run('warp', {
-      srcImage: T(srcFull), guide: T(guide), tgtHome: T(homeMap(x0, y0, cw, ch)), tgtLabels: T(tgtLabelsFull),
-      srcLabels: T(atlas.labels), srcValid: T(atlas.valid), particles: particles!, scores: scores!,
-      params: tensor(Float32Array.from([p.gamma, p.beta, p.labelPenalty, fs]), [4]),
-    }, 0.8, 1);
-    warpedFull = { width: cw, height: ch, channels: 3, data: w.warped.data };
+    const [, , tw, th] = cropAt(fs);
+    const px0 = (bx0 - x0) / fs, py0 = (by0 - y0) / fs;
+    const pw = Math.min(Math.ceil(bw / fs), tw - px0), ph = Math.min(Math.ceil(bh / fs), th - py0);
+    const M = particles!.dims[0];
+    const partPlane: Plane = { width: tw, height: th, channels: M * 2, data: particles!.data };
+    const scorePlane: Plane = { width: tw, height: th, channels: M, data: scores!.data };
+    // With beta = 0 the guide does not enter the score, so the (costly) upsampled synthesis is skipped.
+    const guide = p.beta > 0 ? compositeKnown(photoBox, cropPlane(resizeBilinear(warped!, cw, ch), bx0 - x0, by0 - y0, bw, bh), knownBox) : photoBox;
+    const tgtLabelsBox = cropPlane(tgtLabelsFull, bx0 - x0, by0 - y0, bw, bh);
+    warpedFull = plane(bw, bh, 3);
+    // In bands of whole particle rows, so the graph's intermediates (candidates × pixels) stay bounded:
+    // at 16 MP one call over the whole box would hold gigabytes in the WASM heap, which never shrinks.
+    const bandRows = Math.max(1, Math.floor(WARP_BAND_PIXELS / (bw * fs)));
+    for (let r0 = 0; r0 < ph; r0 += bandRows) {
+      const nr = Math.min(bandRows, ph - r0);
+      const yA = r0 * fs, yB = Math.min(bh, (r0 + nr) * fs), hb = yB - yA;
+      const band = (pl: Plane): Plane => cropPlane(pl, 0, yA, bw, hb);
+      lap('prepare');
+      const w = await run('warp', {
+        srcImage: T(atlas.image), guide: T(band(guide)), tgtHome: T(homeMap(bx0, by0 + yA, bw, hb)), tgtLabels: T(band(tgtLabelsBox)),
+        srcLabels: T(atlas.labels), srcValid: T(atlas.valid),
+        particles: tensor(cropPlane(partPlane, px0, py0 + r0, pw, nr).data, [M, 2, nr, pw]),
+        scores: tensor(cropPlane(scorePlane, px0, py0 + r0, pw, nr).data, [M, nr, pw]),
+        params: tensor(Float32Array.from([p.gamma, p.beta, p.labelPenalty, fs]), [4]),
+      }, 0.8 + (0.1 * r0) / ph, 1);
+      for (let c = 0; c < 3; c++) warpedFull.data.set(w.warped.data.subarray(c * bw * hb, (c + 1) * bw * hb), c * bw * bh + yA * bw);
+    }
   } else {
-    warpedFull = warped!;
+    warpedFull = cropPlane(warped!, bx0 - x0, by0 - y0, bw, bh);
   }
-  const alpha = plane(cw, ch, 1);
-  for (let y = 0; y < ch; y++) for (let x = 0; x < cw; x++) alpha.data[y * cw + x] = mask.alpha[(y + y0) * W + x + x0] / 255;
+  const alpha = plane(bw, bh, 1);
+  for (let y = 0; y < bh; y++) for (let x = 0; x < bw; x++) alpha.data[y * bw + x] = mask.alpha[(y + by0) * W + x + bx0] / 255;
   lap('prepare');
-  // Colour offsets are measured across the hole's border: the band around it was synthesised to match its
-  // original pixels, so the hole is where light and colour must be pulled into agreement.
-  const refined = (await run('harmonize', { warped: T(warpedFull), image: T(photoCrop), known: T(guideKnown), alpha: T(alpha) }, 0.9)).refined;
+  // Colour offsets are measured across the mask's border and spread over it (see models/README.md).
+  const refined = (await run('harmonize', { warped: T(warpedFull), image: T(photoBox), known: T(knownBox), alpha: T(alpha) }, 0.9)).refined;
 
   // Write back: inside the mask the refined pixels, everywhere else the input bytes untouched.
   const out = new Uint8Array(image.data);
-  const cn = cw * ch;
-  for (let y = 0; y < ch; y++) {
-    for (let x = 0; x < cw; x++) {
-      const gi = (y + y0) * W + x + x0;
+  const bn = bw * bh;
+  for (let y = 0; y < bh; y++) {
+    for (let x = 0; x < bw; x++) {
+      const gi = (y + by0) * W + x + bx0;
       if (!mask.mask[gi]) continue;
-      const li = y * cw + x;
+      const li = y * bw + x;
       for (let c = 0; c < 3; c++) {
-        const v = refined.data[c * cn + li];
+        const v = refined.data[c * bn + li];
         out[gi * 4 + c] = Math.round(Math.min(1, Math.max(0, Number.isFinite(v) ? v : 0)) * 255);
       }
     }
@@ -278,9 +316,9 @@ export async function runEngine(job: RelayoutJob, palette: Palette, runner: Runn
 }
 
 /** Photo and references side by side (each at a multiple of ALIGN), with labels, validity and positions. */
-function buildAtlas(job: RelayoutJob, mask: EditMaskResult, compact: Uint8Array): Atlas {
-  // Copyable source pixels: everything but the hole (the dilation band still shows what it showed).
-  const sources = [{ image: job.image, labels: job.original.labels, masked: mask.hole as Uint8Array | null }, ...job.references.map((r) => ({ image: r.image, labels: r.layout.labels, masked: null }))];
+function buildAtlas(job: RelayoutJob, compact: Uint8Array): Atlas {
+  // Copyable source pixels: everything but an explicit region to regenerate (see runEngine).
+  const sources = [{ image: job.image, labels: job.original.labels, masked: job.extraMask ?? null }, ...job.references.map((r) => ({ image: r.image, labels: r.layout.labels, masked: null }))];
   const offsets: number[] = [];
   let width = 0;
   let height = 0;
@@ -297,6 +335,7 @@ function buildAtlas(job: RelayoutJob, mask: EditMaskResult, compact: Uint8Array)
   const pos = plane(width, height, 2);
   sources.forEach((s, k) => {
     const { width: sw, height: sh, data } = s.image;
+    const rel = classRelativePosition(s.labels, sw, sh, 0, 0, sw, sh);
     for (let y = 0; y < sh; y++) {
       for (let x = 0; x < sw; x++) {
         const si = y * sw + x;
@@ -306,8 +345,8 @@ function buildAtlas(job: RelayoutJob, mask: EditMaskResult, compact: Uint8Array)
         image.data[2 * an + ai] = data[si * 4 + 2] / 255;
         labels.data[ai] = compact[s.labels[si]];
         valid.data[ai] = s.masked && s.masked[si] ? 0 : 1;
-        pos.data[ai] = (y + 0.5) / sh;
-        pos.data[an + ai] = (x + 0.5) / sw;
+        pos.data[ai] = rel.data[si];
+        pos.data[an + ai] = rel.data[sw * sh + si];
       }
     }
   });
@@ -344,4 +383,67 @@ function classEmbeddings(K: number): FloatTensor {
     for (let j = 0; j < 4; j++) data[k * 4 + j] /= Math.sqrt(norm) || 1;
   }
   return tensor(data, [K + 1, 4]);
+}
+
+/**
+ * Each pixel's position (y, x in 0..1) inside the bounding box of all pixels of its class in the whole
+ * layout (unlabeled pixels: inside the image). Matching on it maps a moved or resized object onto its
+ * own pixels at the same relative place (a kite moved across the sky is copied whole, not as a mosaic),
+ * and for large background classes it stays close to plain position. Returns the w×h window at (x0, y0).
+ */
+function classRelativePosition(labels: Uint8Array, W: number, H: number, x0: number, y0: number, w: number, h: number): Plane {
+  const minX = new Int32Array(256).fill(W), minY = new Int32Array(256).fill(H);
+  const maxX = new Int32Array(256).fill(-1), maxY = new Int32Array(256).fill(-1);
+  for (let y = 0; y < H; y++) {
+    const row = y * W;
+    for (let x = 0; x < W; x++) {
+      const l = labels[row + x];
+      if (x < minX[l]) minX[l] = x;
+      if (x > maxX[l]) maxX[l] = x;
+      if (y < minY[l]) minY[l] = y;
+      if (y > maxY[l]) maxY[l] = y;
+    }
+  }
+  minX[0] = 0; minY[0] = 0; maxX[0] = W - 1; maxY[0] = H - 1;
+  const out = plane(w, h, 2);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const l = labels[(y + y0) * W + x + x0];
+      out.data[y * w + x] = (y + y0 - minY[l] + 0.5) / (maxY[l] - minY[l] + 1);
+      out.data[w * h + y * w + x] = (x + x0 - minX[l] + 0.5) / (maxX[l] - minX[l] + 1);
+    }
+  }
+  return out;
+}
+
+/**
+ * Colour guess for unknown pixels from known pixels of the same label within `radius` (inverse squared
+ * distance weights), with trust 1 where one was found and 0 where none was. Known pixels keep their colour.
+ */
+function sameClassColour(img: Plane, known: Plane, labels: Plane, radius: number): { colour: Plane; trust: Plane } {
+  const { width: w, height: h } = img;
+  const n = w * h;
+  const colour: Plane = { ...img, data: new Float32Array(img.data) };
+  const trust = plane(w, h, 1, 1);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const i = y * w + x;
+      if (known.data[i] >= 1) continue;
+      const l = labels.data[i];
+      let sw = 0;
+      const acc = [0, 0, 0];
+      for (let yy = Math.max(0, y - radius); yy <= Math.min(h - 1, y + radius); yy++) {
+        for (let xx = Math.max(0, x - radius); xx <= Math.min(w - 1, x + radius); xx++) {
+          const j = yy * w + xx;
+          if (known.data[j] < 1 || labels.data[j] !== l) continue;
+          const wt = 1 / ((yy - y) ** 2 + (xx - x) ** 2);
+          sw += wt;
+          for (let c = 0; c < 3; c++) acc[c] += wt * img.data[c * n + j];
+        }
+      }
+      if (sw > 0) for (let c = 0; c < 3; c++) colour.data[c * n + i] = acc[c] / sw;
+      trust.data[i] = sw > 0 ? 1 : 0;
+    }
+  }
+  return { colour, trust };
 }

@@ -89,7 +89,6 @@ export function computeEditMask(original: LabelMap, edited: LabelMap, options: E
 
   const minRegionR = regions.length ? Math.min(...regions.map((r) => r.dilatePx)) : minR;
   const featherPx = Math.max(0, options.featherPx ?? Math.max(2, Math.round(minRegionR / 2)));
-  const alpha = featherAlpha(mask, changed, width, height, featherPx);
 
   let maskedPixels = 0;
   let x0 = width, y0 = height, x1 = 0, y1 = 0;
@@ -103,6 +102,8 @@ export function computeEditMask(original: LabelMap, edited: LabelMap, options: E
       if (y >= y1) y1 = y + 1;
     }
   }
+  const bounds = maskedPixels ? { x0, y0, x1, y1 } : null;
+  const alpha = featherAlpha(mask, changed, width, height, featherPx, bounds);
   return {
     width,
     height,
@@ -113,23 +114,31 @@ export function computeEditMask(original: LabelMap, edited: LabelMap, options: E
     maskedPixels,
     regions,
     featherPx,
-    bounds: maskedPixels ? { x0, y0, x1, y1 } : null,
+    bounds,
   };
 }
 
 /** Alpha 0..255: distance to the nearest unmasked pixel over `featherPx`, 255 on `forceFull` pixels. */
-function featherAlpha(mask: Uint8Array, forceFull: Uint8Array, width: number, height: number, featherPx: number): Uint8Array {
+function featherAlpha(mask: Uint8Array, forceFull: Uint8Array, width: number, height: number, featherPx: number, bounds: Bounds | null): Uint8Array {
   const alpha = new Uint8Array(mask.length);
+  if (!bounds) return alpha;
   if (featherPx <= 0) {
     for (let i = 0; i < mask.length; i++) alpha[i] = mask[i] ? 255 : 0;
     return alpha;
   }
-  const d2 = squaredDistanceTransform(width, height, (i) => mask[i] === 0);
-  for (let i = 0; i < mask.length; i++) {
-    if (!mask[i]) continue;
-    // Distance ≥ 1 for every masked pixel; a pixel touching the border gets 1/featherPx.
-    const a = forceFull[i] ? 255 : Math.round((255 * Math.min(Math.sqrt(d2[i]), featherPx)) / featherPx);
-    alpha[i] = Math.max(1, a);
+  // Distances only inside the mask's box grown by one pixel: that ring is unmasked, so no masked pixel's
+  // nearest unmasked pixel lies beyond it (the exact result at a fraction of the cost for small edits).
+  const bx0 = Math.max(0, bounds.x0 - 1), by0 = Math.max(0, bounds.y0 - 1);
+  const bw = Math.min(width, bounds.x1 + 1) - bx0, bh = Math.min(height, bounds.y1 + 1) - by0;
+  const d2 = squaredDistanceTransform(bw, bh, (i) => mask[(by0 + Math.floor(i / bw)) * width + bx0 + (i % bw)] === 0);
+  for (let y = 0; y < bh; y++) {
+    for (let x = 0; x < bw; x++) {
+      const gi = (y + by0) * width + x + bx0;
+      if (!mask[gi]) continue;
+      // Distance ≥ 1 for every masked pixel; a pixel touching the border gets 1/featherPx.
+      const a = forceFull[gi] ? 255 : Math.round((255 * Math.min(Math.sqrt(d2[y * bw + x]), featherPx)) / featherPx);
+      alpha[gi] = Math.max(1, a);
+    }
   }
   return alpha;
 }

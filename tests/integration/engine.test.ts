@@ -74,6 +74,24 @@ test('a class no source contains is an error naming it and suggesting a referenc
   await expect(runEdit(j, ADE20K, { runner })).rejects.toThrow(/"tree".*reference image/);
 });
 
+test('moving an object copies its own pixels: the changed pixels stay a source for their original class', async () => {
+  // A red tree square in the sky, moved 40 px to the right: the tree's only pixels are inside the change.
+  const { image, layout } = scene();
+  rect(layout, 10, 10, 22, 22, TREE);
+  for (let y = 10; y < 22; y++) for (let x = 10; x < 22; x++) image.data.set([200, 30, 30, 255], (y * 96 + x) * 4);
+  const edited = labelMap(96, 64);
+  edited.labels.set(layout.labels);
+  rect(edited, 10, 10, 22, 22, SKY);
+  rect(edited, 50, 10, 62, 22, TREE);
+  const r = await runEdit({ image, original: layout, edited, references: [], seed: 1 }, ADE20K, { runner });
+  let red = 0;
+  for (let y = 12; y < 20; y++) for (let x = 52; x < 60; x++) red += r.image.data[(y * 96 + x) * 4] > 150 && r.image.data[(y * 96 + x) * 4 + 2] < 100 ? 1 : 0;
+  expect(red).toBe(64); // the moved square's core is the tree's red
+  let left = 0;
+  for (let y = 12; y < 20; y++) for (let x = 12; x < 20; x++) left += r.image.data[(y * 96 + x) * 4 + 2] > 180 ? 1 : 0;
+  expect(left).toBe(64); // where it was is sky again
+});
+
 test('a reference image supplies a class the photo lacks', async () => {
   const j = job();
   rect(j.edited, 10, 10, 26, 22, TREE);
