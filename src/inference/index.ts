@@ -10,3 +10,4 @@ export * from './tensor';
 export * from './planes';
 export { OrtRunner } from './ort-runtime';
 export type { OrtRunnerOptions } from './ort-runtime';
+export * from './remote';

@@ -1,0 +1,65 @@
+// The stage graphs the server (and the Triton export) offer, found at run time: every models/<id>/ that
+// holds model.onnx and contract.json. Names, dtypes and dims come from the contracts, never from code,
+// so a redesigned set of stages is served as it is. Node only.
+import { existsSync, readdirSync, readFileSync } from 'fs';
+import { dirname, join } from 'path';
+import type { StageContract, TensorSpec } from '../../models/contract';
+import type { KserveDatatype, ModelMetadata, TensorMetadata } from '../inference/remote';
+
+export interface StageEntry {
+  id: string;
+  dir: string;
+  modelPath: string;
+  contract: StageContract;
+}
+
+/** The package's models/ folder (works from src/ under ts-jest and from build/ when compiled). */
+export function defaultModelsDir(): string {
+  let dir = __dirname;
+  while (!existsSync(join(dir, 'package.json')) || !existsSync(join(dir, 'models'))) {
+    const up = dirname(dir);
+    if (up === dir) throw new Error('cannot find the Relayout package root (a folder with package.json and models/)');
+    dir = up;
+  }
+  return join(dir, 'models');
+}
+
+/** Every stage in `modelsDir`, sorted by id. */
+export function loadStageCatalog(modelsDir: string): StageEntry[] {
+  const out: StageEntry[] = [];
+  for (const name of readdirSync(modelsDir, { withFileTypes: true })) {
+    if (!name.isDirectory()) continue;
+    const dir = join(modelsDir, name.name);
+    const contractPath = join(dir, 'contract.json');
+    const modelPath = join(dir, 'model.onnx');
+    if (!existsSync(contractPath) || !existsSync(modelPath)) continue;
+    const contract = JSON.parse(readFileSync(contractPath, 'utf8')) as StageContract;
+    out.push({ id: contract.id ?? name.name, dir, modelPath, contract });
+  }
+  return out.sort((a, b) => a.id.localeCompare(b.id));
+}
+
+/** Contract dtype → protocol datatype. */
+export const KSERVE_DATATYPE: Readonly<Record<TensorSpec['dtype'], KserveDatatype>> = {
+  float32: 'FP32',
+  int64: 'INT64',
+  int32: 'INT32',
+  bool: 'BOOL',
+};
+
+/** Contract shape → protocol shape (symbolic dims become -1). */
+export function protocolShape(shape: TensorSpec['shape']): number[] {
+  return shape.map((d) => (typeof d === 'number' ? d : -1));
+}
+
+/** The model metadata of one stage served as its own model. */
+export function stageMetadata(stage: StageEntry): ModelMetadata {
+  const meta = (s: TensorSpec): TensorMetadata => ({ name: s.name, datatype: KSERVE_DATATYPE[s.dtype], shape: protocolShape(s.shape) });
+  return {
+    name: stage.id,
+    versions: ['1'],
+    platform: 'onnx_onnxv1',
+    inputs: stage.contract.inputs.map(meta),
+    outputs: stage.contract.outputs.map(meta),
+  };
+}
