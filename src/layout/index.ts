@@ -9,3 +9,4 @@ export * from './mask';
 export * from './polygon';
 export * from './resample';
 export { squaredDistanceTransform } from './distance';
+export * from './complete';

@@ -1,0 +1,374 @@
+// Sparse-layout completion: grow a few painted strokes into a full label map that follows the photo's
+// edges, with a per-pixel confidence. Pure typed-array code (runs in the panel, webview, CLI, server);
+// imports nothing outside src/layout.
+import { CancelledError, InputError, SizeMismatchError } from './errors';
+import { assertRgba, LabelMap, RgbaImage, sameSize } from './image';
+import { squaredDistanceTransform } from './distance';
+import { colourBin, colourBins, colourPenalties } from './complete-colour';
+import {
+  blurRgb3x3,
+  borderCells,
+  CoarseGrid,
+  coarseGrid,
+  dilateCells,
+  downsampleRgb,
+  downsampleStrokes,
+  forEachPixelInCells,
+} from './complete-coarse';
+import { floodLabels } from './complete-flood';
+
+export { nearestStrokeLabels } from './complete-baseline';
+
+/** Knobs of the method; the defaults were chosen with `npm run eval:layout` (see README). */
+export interface CompletionTuning {
+  /** Pixel count of the coarse grid the whole image is first completed on (sets the coarse factor). */
+  coarsePixels: number;
+  /** Colour penalty, in colour-difference units (0..441), for a colour no stroke of the class has. */
+  colourWeight: number;
+  /** Refine borders at full resolution (snap to the photo's edges) within one coarse cell of them. */
+  refine: boolean;
+}
+
+export const DEFAULT_TUNING: CompletionTuning = {
+  coarsePixels: 64_000,
+  colourWeight: 20,
+  refine: true,
+};
+
+export interface CompleteOptions {
+  signal?: AbortSignal;
+  /** Called with the fraction done, 0..1 (1 only when the result is ready). */
+  onProgress?: (fraction: number) => void;
+  /**
+   * The previous completion and the strokes it was made from. When given, only the area the new,
+   * recoloured or erased strokes affect may change; every other pixel keeps its previous label.
+   */
+  previous?: { result: LabelMap; strokes: LabelMap };
+  /** For experiments and the evaluation; the defaults are measured. */
+  tuning?: Partial<CompletionTuning>;
+}
+
+export interface CompletionResult {
+  /** Every pixel labeled; stroke pixels keep their stroke label exactly. */
+  labels: LabelMap;
+  /**
+   * Per-pixel confidence 0..255 (row-major, one byte per pixel): 255 on strokes; low where another
+   * class is about as close and separated by no stronger edge (ambiguous), next to borders, and far
+   * from the class's own strokes.
+   */
+  confidence: Uint8Array;
+}
+
+/** Confidence is one half when the runner-up class reaches a pixel this many colour-difference units worse… */
+const MARGIN_HALF = 12;
+/** …and halves again for every this fraction of the image diagonal between a pixel and its class's nearest stroke. */
+const DISTANCE_HALF = 0.1;
+
+interface Strokes {
+  classes: number[];
+  /** Indices of the stroke pixels, ascending. */
+  pixels: Int32Array;
+}
+
+function collectStrokes(photo: RgbaImage, sparse: LabelMap): Strokes {
+  assertRgba(photo, 'photo');
+  if (!sameSize(photo, sparse)) throw new SizeMismatchError('photo and strokes', photo, sparse);
+  const { labels } = sparse;
+  if (labels.length !== sparse.width * sparse.height) {
+    throw new InputError(`strokes: ${labels.length} labels for ${sparse.width}×${sparse.height} pixels`);
+  }
+  const seen = new Uint8Array(256);
+  let count = 0;
+  for (let i = 0; i < labels.length; i++) {
+    if (labels[i]) {
+      seen[labels[i]] = 1;
+      count++;
+    }
+  }
+  if (count === 0) throw new InputError('The strokes layer is empty: paint at least one stroke of a class, then complete');
+  const pixels = new Int32Array(count);
+  for (let i = 0, k = 0; i < labels.length; i++) if (labels[i]) pixels[k++] = i;
+  const classes: number[] = [];
+  for (let l = 1; l < 256; l++) if (seen[l]) classes.push(l);
+  return { classes, pixels };
+}
+
+// NOTE: a macrotask, not a microtask, so the host can repaint progress and deliver an abort in between.
+const yieldToHost = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
+
+const marginConfidence = (margin: number): number => 1 - Math.pow(0.5, margin / MARGIN_HALF);
+
+/**
+ * Completes a sparse layout (`sparse.labels`: 0 = unlabeled, k = palette class k−1).
+ *
+ * Coarse to fine: on a grid of about `coarsePixels` cells, labels flood outward from the strokes in
+ * order of the strongest colour edge their path has crossed (a marker watershed), slowed where a
+ * cell's colour is unlike the class's strokes; then, in the cells around every border, the same flood
+ * runs again at full resolution so borders snap to the photo's edges. Strokes are kept exactly.
+ * With `opts.previous`, see CompleteOptions.previous.
+ *
+ * Throws SizeMismatchError, InputError (no strokes) or CancelledError. Runs anywhere; yields to the
+ * host between stages so progress can be drawn and `opts.signal` is honoured. About a second per
+ * 4 MP on one core (README has the measurements).
+ */
+export async function completeLayout(photo: RgbaImage, sparse: LabelMap, opts: CompleteOptions = {}): Promise<CompletionResult> {
+  const tuning: CompletionTuning = { ...DEFAULT_TUNING, ...opts.tuning };
+  const { classes, pixels: strokePixels } = collectStrokes(photo, sparse);
+  const { signal, onProgress } = opts;
+  const step = async (fraction: number): Promise<void> => {
+    onProgress?.(fraction);
+    await yieldToHost();
+    if (signal?.aborted) throw new CancelledError();
+  };
+  if (signal?.aborted) throw new CancelledError();
+  const { width: W, height: H } = photo;
+  const N = W * H;
+  const strokes = sparse.labels;
+  const weight = tuning.colourWeight;
+
+  // Coarse grid: averaged colours, majority stroke labels, and a colour model learnt at this scale
+  // (cell averages are smoother than pixels, so each scale has its own).
+  const grid = coarseGrid(W, H, Math.max(1, Math.round(Math.sqrt(N / tuning.coarsePixels))));
+  const { w, h, factor } = grid;
+  const coarseRgb = blurRgb3x3(downsampleRgb(photo, grid), w, h);
+  const coarseBins = colourBins(coarseRgb, w * h);
+  const coarseSeeds = downsampleStrokes(strokes, strokePixels, grid);
+  const seedCells: number[] = [];
+  for (let i = 0; i < w * h; i++) if (coarseSeeds[i]) seedCells.push(i);
+  const coarseTables = colourPenalties(
+    Uint8Array.from(seedCells, (i) => coarseSeeds[i]),
+    Uint16Array.from(seedCells, (i) => coarseBins[i]),
+    classes,
+  );
+  const coarsePenalty = weight > 0 ? (l: number, j: number): number => weight * coarseTables[l]![coarseBins[j]] : null;
+  const coarse = floodLabels({ width: w, height: h, rgb: coarseRgb, seeds: coarseSeeds, penalty: coarsePenalty });
+  await step(0.3);
+
+  // Coarse confidence. Per class, flooded on its own (cheap at this size): how much stronger an edge
+  // the best *other* class must cross to reach a cell, and how much farther its nearest stroke is.
+  // Either margin makes a cell sure; closeness to the cell's own strokes scales the result.
+  const runnerUp = new Float32Array(w * h).fill(Infinity);
+  const ownDist2 = new Float64Array(w * h).fill(Infinity);
+  const otherDist2 = new Float64Array(w * h).fill(Infinity);
+  for (const l of classes) {
+    const own = new Uint8Array(w * h);
+    for (const i of seedCells) if (coarseSeeds[i] === l) own[i] = l;
+    const alone = floodLabels({ width: w, height: h, rgb: coarseRgb, seeds: own, penalty: coarsePenalty });
+    const d2 = squaredDistanceTransform(w, h, (i) => own[i] !== 0);
+    for (let i = 0; i < own.length; i++) {
+      if (coarse.label[i] === l) {
+        ownDist2[i] = d2[i];
+      } else {
+        if (alone.priority[i] < runnerUp[i]) runnerUp[i] = alone.priority[i];
+        if (d2[i] < otherDist2[i]) otherDist2[i] = d2[i];
+      }
+    }
+  }
+  const distanceHalf = DISTANCE_HALF * Math.hypot(w, h);
+  const coarseConfidence = new Float32Array(w * h);
+  for (let i = 0; i < w * h; i++) {
+    const byEdges = marginConfidence(Math.max(0, runnerUp[i] - coarse.priority[i]));
+    const dOwn = Math.sqrt(ownDist2[i]), dOther = Math.sqrt(otherDist2[i]);
+    const byDistance = dOther === Infinity ? 1 : Math.max(0, (dOther - dOwn) / (dOther + dOwn + 1e-9));
+    coarseConfidence[i] = Math.max(byEdges, byDistance) * Math.pow(0.5, dOwn / distanceHalf);
+  }
+  await step(0.45);
+
+  const labels = upsampleLabels(coarse.label, grid);
+  const confidence = upsampleConfidence(coarseConfidence, grid);
+  await step(0.6);
+
+  if (tuning.refine && factor > 1) {
+    refineBorders(photo, strokes, strokePixels, classes, labels, confidence, coarse.label, grid, weight);
+    await step(0.9);
+  }
+
+  for (const i of strokePixels) {
+    labels[i] = strokes[i];
+    confidence[i] = 255;
+  }
+  let result: LabelMap = { width: W, height: H, labels };
+  if (opts.previous) result = keepUnaffected(opts.previous, sparse, result);
+  onProgress?.(1);
+  return { labels: result, confidence };
+}
+
+/** Nearest-cell upsampling of coarse labels (row segments filled at once). */
+function upsampleLabels(coarse: Uint8Array, g: CoarseGrid): Uint8Array {
+  const { W, H, w, factor } = g;
+  const out = new Uint8Array(W * H);
+  for (let Y = 0; Y < H; Y++) {
+    const row = Math.floor(Y / factor) * w;
+    for (let cx = 0, X = 0; X < W; cx++, X += factor) out.fill(coarse[row + cx], Y * W + X, Y * W + Math.min(W, X + factor));
+  }
+  return out;
+}
+
+/** Bilinear upsampling of coarse confidence (0..1 per cell) to bytes 0..255 per pixel. */
+function upsampleConfidence(coarse: Float32Array, g: CoarseGrid): Uint8Array {
+  const { W, H, w, h, factor } = g;
+  const out = new Uint8Array(W * H);
+  const x0s = new Int32Array(W), x1s = new Int32Array(W), axs = new Float32Array(W);
+  for (let X = 0; X < W; X++) {
+    const fx = Math.min(w - 1, Math.max(0, (X + 0.5) / factor - 0.5));
+    x0s[X] = Math.floor(fx);
+    x1s[X] = Math.min(w - 1, x0s[X] + 1);
+    axs[X] = fx - x0s[X];
+  }
+  for (let Y = 0; Y < H; Y++) {
+    const fy = Math.min(h - 1, Math.max(0, (Y + 0.5) / factor - 0.5));
+    const r0 = Math.floor(fy) * w, r1 = Math.min(h - 1, Math.floor(fy) + 1) * w, ay = fy - Math.floor(fy);
+    for (let X = 0, I = Y * W; X < W; X++, I++) {
+      const ax = axs[X];
+      const top = coarse[r0 + x0s[X]] * (1 - ax) + coarse[r0 + x1s[X]] * ax;
+      const bottom = coarse[r1 + x0s[X]] * (1 - ax) + coarse[r1 + x1s[X]] * ax;
+      out[I] = Math.round(255 * (top * (1 - ay) + bottom * ay));
+    }
+  }
+  return out;
+}
+
+/**
+ * Full-resolution pass over the cells around coarse borders: those pixels are relabeled by the same
+ * flood, grown from the surrounding (already labeled) pixels and the strokes, with edges measured
+ * between neighbouring pixels. Confidence fades towards the final borders. Updates `labels`/`confidence`.
+ */
+function refineBorders(
+  photo: RgbaImage,
+  strokes: Uint8Array,
+  strokePixels: Int32Array,
+  classes: number[],
+  labels: Uint8Array,
+  confidence: Uint8Array,
+  coarseLabels: Uint8Array,
+  grid: CoarseGrid,
+  weight: number,
+): void {
+  const { W, H, w, h, factor } = grid;
+  const N = W * H;
+  const bandCells = borderCells(coarseLabels, w, h, 1);
+  // Photo colours where the flood looks: the band and a one-cell ring (its seeds' neighbours). Raw
+  // pixels, not blurred: at this scale the coarse pass has already dealt with texture, and blurring
+  // would smear a sharp edge over three equally weak steps.
+  const rgb = new Uint8Array(N * 3);
+  const { data } = photo;
+  forEachPixelInCells(dilateCells(bandCells, w, h), grid, (_X, _Y, i) => {
+    rgb[i * 3] = data[i * 4];
+    rgb[i * 3 + 1] = data[i * 4 + 1];
+    rgb[i * 3 + 2] = data[i * 4 + 2];
+  });
+  // A fine colour model from the strokes' own colours.
+  const sampleBins = new Uint16Array(strokePixels.length);
+  const sampleLabels = new Uint8Array(strokePixels.length);
+  strokePixels.forEach((i, k) => {
+    sampleBins[k] = colourBin(data[i * 4], data[i * 4 + 1], data[i * 4 + 2]);
+    sampleLabels[k] = strokes[i];
+  });
+  const tables = colourPenalties(sampleLabels, sampleBins, classes);
+
+  const seeds = new Uint8Array(labels);
+  const active = new Uint8Array(N);
+  const band: number[] = [];
+  forEachPixelInCells(bandCells, grid, (_X, _Y, i) => {
+    if (strokes[i]) {
+      seeds[i] = strokes[i];
+    } else {
+      seeds[i] = 0;
+      active[i] = 1;
+      band.push(i);
+    }
+  });
+  // Grow only from seeds that touch the band.
+  const isFrontier = new Uint8Array(N);
+  const frontier: number[] = [];
+  for (const i of band) {
+    const x = i % W;
+    const around = [x + 1 < W ? i + 1 : -1, x > 0 ? i - 1 : -1, i + W < N ? i + W : -1, i - W];
+    for (const j of around) {
+      if (j >= 0 && seeds[j] && !isFrontier[j]) {
+        isFrontier[j] = 1;
+        frontier.push(j);
+      }
+    }
+  }
+  const fine = floodLabels({
+    width: W,
+    height: H,
+    rgb,
+    seeds,
+    active,
+    frontier: Int32Array.from(frontier),
+    penalty: weight > 0 ? (l, j) => weight * tables[l]![colourBin(rgb[j * 3], rgb[j * 3 + 1], rgb[j * 3 + 2])] : null,
+  });
+  for (const i of band) if (fine.label[i]) labels[i] = fine.label[i];
+
+  // Right at a border the class is least certain: fade confidence over `factor` px (breadth-first
+  // distance from the final borders, within the band).
+  const dist = new Uint8Array(N).fill(255);
+  let queue: number[] = [];
+  for (const i of band) {
+    const x = i % W, l = labels[i];
+    if ((x + 1 < W && labels[i + 1] !== l) || (x > 0 && labels[i - 1] !== l) || (i + W < N && labels[i + W] !== l) || (i >= W && labels[i - W] !== l)) {
+      dist[i] = 0;
+      queue.push(i);
+    }
+  }
+  for (let d = 1; d < factor && queue.length; d++) {
+    const next: number[] = [];
+    for (const i of queue) {
+      const x = i % W;
+      const around = [x + 1 < W ? i + 1 : -1, x > 0 ? i - 1 : -1, i + W < N ? i + W : -1, i - W];
+      for (const j of around) {
+        if (j >= 0 && active[j] && dist[j] > d) {
+          dist[j] = d;
+          next.push(j);
+        }
+      }
+    }
+    queue = next;
+  }
+  for (const i of band) if (dist[i] < factor) confidence[i] = Math.round((confidence[i] * (dist[i] + 0.5)) / factor);
+}
+
+/**
+ * Incremental completion: accepts `next` labels only in connected regions of changed pixels that touch
+ * a stroke pixel added, recoloured or erased since `previous.strokes`; everywhere else the previous
+ * result stands, so a correcting stroke cannot ripple across the image. Strokes are kept exactly.
+ */
+export function keepUnaffected(previous: { result: LabelMap; strokes: LabelMap }, strokes: LabelMap, next: LabelMap): LabelMap {
+  if (!sameSize(previous.result, next)) throw new SizeMismatchError('previous completion and photo', previous.result, next);
+  if (!sameSize(previous.strokes, next)) throw new SizeMismatchError('previous strokes and photo', previous.strokes, next);
+  const { width, height } = next;
+  const n = width * height;
+  const prev = previous.result.labels;
+  const out = new Uint8Array(prev);
+  const stack = new Int32Array(n);
+  let top = 0;
+  const accepted = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    if (strokes.labels[i] !== previous.strokes.labels[i]) {
+      accepted[i] = 1;
+      stack[top++] = i;
+    }
+  }
+  while (top > 0) {
+    const i = stack[--top];
+    out[i] = next.labels[i];
+    const x = i % width, y = (i - x) / width;
+    for (let dy = -1; dy <= 1; dy++) {
+      const yy = y + dy;
+      if (yy < 0 || yy >= height) continue;
+      for (let dx = -1; dx <= 1; dx++) {
+        const xx = x + dx;
+        if (xx < 0 || xx >= width) continue;
+        const j = yy * width + xx;
+        if (!accepted[j] && next.labels[j] !== prev[j]) {
+          accepted[j] = 1;
+          stack[top++] = j;
+        }
+      }
+    }
+  }
+  for (let i = 0; i < n; i++) if (strokes.labels[i]) out[i] = strokes.labels[i];
+  return { width, height, labels: out };
+}

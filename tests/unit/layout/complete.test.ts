@@ -1,0 +1,179 @@
+// Sparse-layout completion on small synthetic images (in-process; larger images go through the CLI).
+import {
+  CancelledError,
+  completeLayout,
+  InputError,
+  LabelMap,
+  nearestStrokeLabels,
+  RgbaImage,
+  SizeMismatchError,
+} from '../../../src/layout';
+import { labelMap, rect, solid, texture } from '../../helpers/images';
+
+/** Paints an axis-aligned rectangle of one colour into an RGBA image. */
+function fill(img: RgbaImage, x0: number, y0: number, x1: number, y1: number, rgb: readonly number[]): void {
+  for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) img.data.set([rgb[0], rgb[1], rgb[2], 255], (y * img.width + x) * 4);
+}
+
+const at = (map: LabelMap, x: number, y: number): number => map.labels[y * map.width + x];
+
+/** Two flat colours split at x = 37 (not the midpoint between the strokes, not on a coarse cell edge). */
+function twoRegions(): { photo: RgbaImage; strokes: LabelMap } {
+  const photo = solid(80, 40, [200, 60, 40]);
+  fill(photo, 37, 0, 80, 40, [40, 80, 190]);
+  const strokes = labelMap(80, 40);
+  rect(strokes, 3, 10, 6, 30, 1); // left stroke near the left border
+  rect(strokes, 70, 10, 73, 30, 2); // right stroke far from the colour edge
+  return { photo, strokes };
+}
+
+describe('completeLayout', () => {
+  test('keeps every stroke pixel exactly and labels every pixel with a stroke class', async () => {
+    const photo = texture(64, 48, 7);
+    const strokes = labelMap(64, 48);
+    rect(strokes, 2, 2, 20, 5, 3);
+    rect(strokes, 40, 30, 60, 33, 9);
+    rect(strokes, 10, 40, 12, 46, 200);
+    strokes.labels[5 * 64 + 30] = 9; // a single-pixel stroke inside another class's area
+    const { labels, confidence } = await completeLayout(photo, strokes);
+    expect(confidence.length).toBe(64 * 48);
+    for (let i = 0; i < strokes.labels.length; i++) {
+      if (strokes.labels[i]) {
+        expect(labels.labels[i]).toBe(strokes.labels[i]);
+        expect(confidence[i]).toBe(255);
+      }
+      expect([3, 9, 200]).toContain(labels.labels[i]);
+    }
+  });
+
+  test.each([
+    ['at full resolution', {}],
+    ['coarse to fine (4 px cells, borders refined)', { coarsePixels: 200 }],
+  ])('finds the border at the colour edge, not midway between the strokes (%s)', async (_name, tuning) => {
+    const { photo, strokes } = twoRegions();
+    const { labels } = await completeLayout(photo, strokes, { tuning });
+    for (let y = 0; y < 40; y++) {
+      for (let x = 0; x < 80; x++) expect(at(labels, x, y)).toBe(x < 37 ? 1 : 2);
+    }
+    // The nearest-stroke baseline splits halfway (x ≈ 38), so this scene separates the two.
+    const voronoi = nearestStrokeLabels(strokes);
+    expect(at(voronoi, 37, 20)).toBe(1);
+  });
+
+  test('refinement snaps a diagonal edge that the coarse grid can only follow in steps', async () => {
+    const photo = solid(96, 64, [30, 140, 60]);
+    for (let y = 0; y < 64; y++) fill(photo, Math.floor(20 + y * 0.8), y, 96, y + 1, [230, 220, 200]);
+    const strokes = labelMap(96, 64);
+    rect(strokes, 2, 20, 5, 40, 4);
+    rect(strokes, 90, 20, 93, 40, 5);
+    const wrongPixels = (map: LabelMap): number => {
+      let wrong = 0;
+      for (let y = 0; y < 64; y++) {
+        const edge = Math.floor(20 + y * 0.8);
+        for (let x = 0; x < 96; x++) if (at(map, x, y) !== (x < edge ? 4 : 5)) wrong++;
+      }
+      return wrong;
+    };
+    const coarseOnly = await completeLayout(photo, strokes, { tuning: { coarsePixels: 150, refine: false } });
+    const refined = await completeLayout(photo, strokes, { tuning: { coarsePixels: 150 } });
+    expect(wrongPixels(coarseOnly.labels)).toBeGreaterThan(50);
+    // At most a few stair-step pixels where the edge meets the image border (the 3×3 blur is clamped there).
+    expect(wrongPixels(refined.labels)).toBeLessThanOrEqual(4);
+  });
+
+  test('confidence is lower far from the strokes and where two classes meet', async () => {
+    const flat = solid(120, 40, [128, 128, 128]);
+    const one = labelMap(120, 40);
+    rect(one, 2, 18, 6, 22, 1);
+    const far = (await completeLayout(flat, one)).confidence;
+    expect(far[20 * 120 + 10]).toBeGreaterThan(far[20 * 120 + 60]);
+    expect(far[20 * 120 + 60]).toBeGreaterThan(far[20 * 120 + 115]);
+
+    // Next to a border confidence fades; well inside a region it does not.
+    const { photo, strokes } = twoRegions();
+    const { confidence } = await completeLayout(photo, strokes, { tuning: { coarsePixels: 200 } });
+    expect(confidence[20 * 80 + 36]).toBeLessThan(confidence[20 * 80 + 20] / 2);
+    expect(confidence[20 * 80 + 37]).toBeLessThan(confidence[20 * 80 + 60] / 2);
+
+    // Two strokes in one flat region: the class is a coin toss midway between them.
+    const twoStrokes = labelMap(120, 40);
+    rect(twoStrokes, 2, 18, 6, 22, 1);
+    rect(twoStrokes, 114, 18, 118, 22, 2);
+    const toss = (await completeLayout(flat, twoStrokes)).confidence;
+    expect(toss[20 * 120 + 10]).toBeGreaterThan(128);
+    expect(toss[20 * 120 + 60]).toBeLessThan(toss[20 * 120 + 10] / 4);
+  });
+
+  test('incremental: a new stroke changes only the area it reaches; the rest of the previous result stands', async () => {
+    // Four flat quadrants; class 1 strokes left, class 2 top right; then a class-3 stroke bottom right.
+    const photo = solid(60, 60, [220, 40, 40]);
+    fill(photo, 30, 0, 60, 30, [40, 40, 220]);
+    fill(photo, 0, 30, 30, 60, [40, 200, 40]);
+    fill(photo, 30, 30, 60, 60, [230, 220, 40]);
+    const before = labelMap(60, 60);
+    rect(before, 5, 5, 10, 10, 1);
+    rect(before, 5, 45, 10, 50, 1);
+    rect(before, 45, 5, 50, 10, 2);
+    const first = await completeLayout(photo, before);
+    const bottomRight = at(first.labels, 50, 55);
+    expect([1, 2]).toContain(bottomRight);
+    // Stand in for a previous result that a fresh run would not reproduce (e.g. made with other
+    // strokes' colour statistics): the top-left corner says class 7.
+    const previousResult = { ...first.labels, labels: new Uint8Array(first.labels.labels) };
+    rect(previousResult, 0, 0, 4, 4, 7);
+
+    const after = { ...before, labels: new Uint8Array(before.labels) };
+    rect(after, 40, 40, 55, 43, 3);
+    const next = await completeLayout(photo, after, { previous: { result: previousResult, strokes: before } });
+    // The new class takes the bottom-right quadrant (give or take the 1-px blur at its borders)…
+    for (let y = 32; y < 60; y++) for (let x = 32; x < 60; x++) expect(at(next.labels, x, y)).toBe(3);
+    // …and nothing away from it changes, not even where a fresh run would disagree.
+    for (let y = 0; y < 60; y++) {
+      for (let x = 0; x < 60; x++) if (x < 28 || y < 28) expect(at(next.labels, x, y)).toBe(at(previousResult, x, y));
+    }
+    // Without `previous` the corner is recomputed: the incremental path is what kept it.
+    expect(at((await completeLayout(photo, after)).labels, 1, 1)).toBe(1);
+
+    // Erasing the new stroke again hands its area back to its neighbours; the corner still stands.
+    const erased = await completeLayout(photo, before, { previous: { result: next.labels, strokes: after } });
+    expect(at(erased.labels, 50, 55)).toBe(bottomRight);
+    expect(at(erased.labels, 1, 1)).toBe(7);
+  });
+
+  test('reports progress up to 1 and honours an aborted signal', async () => {
+    const { photo, strokes } = twoRegions();
+    const seen: number[] = [];
+    await completeLayout(photo, strokes, { onProgress: (f) => seen.push(f), tuning: { coarsePixels: 200 } });
+    expect(seen.length).toBeGreaterThan(2);
+    expect(seen[seen.length - 1]).toBe(1);
+    for (let k = 1; k < seen.length; k++) expect(seen[k]).toBeGreaterThan(seen[k - 1]);
+
+    const controller = new AbortController();
+    const running = completeLayout(photo, strokes, { signal: controller.signal, onProgress: () => controller.abort() });
+    await expect(running).rejects.toBeInstanceOf(CancelledError);
+  });
+
+  test('rejects mismatched sizes and empty strokes with clear errors', async () => {
+    const photo = solid(20, 10, [0, 0, 0]);
+    await expect(completeLayout(photo, labelMap(21, 10, 1))).rejects.toBeInstanceOf(SizeMismatchError);
+    await expect(completeLayout(photo, labelMap(21, 10, 1))).rejects.toThrow(/20×10 vs 21×10/);
+    await expect(completeLayout(photo, labelMap(20, 10))).rejects.toBeInstanceOf(InputError);
+    await expect(completeLayout(photo, labelMap(20, 10))).rejects.toThrow(/strokes layer is empty/);
+  });
+});
+
+describe('nearestStrokeLabels (Voronoi baseline)', () => {
+  test('gives each pixel the label of the nearest stroke pixel', () => {
+    const strokes = labelMap(30, 10);
+    strokes.labels[5 * 30 + 2] = 4;
+    strokes.labels[0 * 30 + 20] = 6;
+    const out = nearestStrokeLabels(strokes);
+    for (let y = 0; y < 10; y++) {
+      for (let x = 0; x < 30; x++) {
+        const d4 = (x - 2) ** 2 + (y - 5) ** 2, d6 = (x - 20) ** 2 + y ** 2;
+        if (d4 !== d6) expect(at(out, x, y)).toBe(d4 < d6 ? 4 : 6);
+      }
+    }
+    expect(() => nearestStrokeLabels(labelMap(3, 3))).toThrow(InputError);
+  });
+});
