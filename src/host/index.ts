@@ -1,2 +1,9 @@
-// Public face of src/host: the Host interface (implementations arrive with the panel work).
+// Public face of src/host: the Host interface, its errors and layer names, and both implementations.
+// UxpHost requires `photoshop`/`uxp` only when createUxpHost() runs, so browser bundles can import this.
 export * from './host';
+export * from './errors';
+export * from './naming';
+export { utf8Decode, utf8Encode } from './text';
+export { BrowserHost, MemoryStore } from './browser-host';
+export type { BrowserDocument, BrowserLayer, KeyValueStore } from './browser-host';
+export { UxpHost, createUxpHost } from './uxp-host';

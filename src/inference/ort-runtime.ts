@@ -10,8 +10,15 @@ export interface OrtRunnerOptions {
   loadModel(id: string): Promise<{ bytes: Uint8Array; contract: StageContract }>;
   /** WASM threads; defaults to all cores where workers exist. */
   numThreads?: number;
-  /** Where ort-web finds its .wasm files (browsers); Node resolves them from the package. */
-  wasmPaths?: string;
+  /**
+   * Where ort-web finds its .wasm files (browsers); Node resolves them from the package. An object naming
+   * only `wasm` keeps the glue embedded in ort's bundle builds (no dynamic import of the .mjs).
+   */
+  wasmPaths?: string | { mjs?: string; wasm?: string };
+  /** The .wasm bytes, when the host cannot fetch them (inside Photoshop's UXP runtime). */
+  wasmBinary?: ArrayBuffer | Uint8Array;
+  /** Execution providers in order of preference; default ['wasm']. ort-web skips unavailable ones. */
+  executionProviders?: ('webgpu' | 'wasm')[];
   log?: (message: string) => void;
 }
 
@@ -27,9 +34,11 @@ export class OrtRunner implements Runner {
       // ort's env is global and read when the first session is created: set it once.
       if (opts.numThreads) ort.env.wasm.numThreads = opts.numThreads;
       if (opts.wasmPaths) ort.env.wasm.wasmPaths = opts.wasmPaths;
+      if (opts.wasmBinary) ort.env.wasm.wasmBinary = opts.wasmBinary;
       envConfigured = true;
     }
-    this.backend = `wasm (${ort.env.wasm.numThreads ?? 'auto'} threads)`;
+    const eps = opts.executionProviders ?? ['wasm'];
+    this.backend = eps[0] === 'webgpu' ? 'webgpu (wasm fallback)' : `wasm (${ort.env.wasm.numThreads === 1 ? '1 thread' : `${ort.env.wasm.numThreads ?? 'auto'} threads`})`;
   }
 
   private session(id: string): Promise<{ session: ort.InferenceSession; contract: StageContract }> {
@@ -39,7 +48,7 @@ export class OrtRunner implements Runner {
         const { bytes, contract } = await this.opts.loadModel(id);
         let session: ort.InferenceSession;
         try {
-          session = await ort.InferenceSession.create(bytes, { executionProviders: ['wasm'], graphOptimizationLevel: 'all' });
+          session = await ort.InferenceSession.create(bytes, { executionProviders: this.opts.executionProviders ?? ['wasm'], graphOptimizationLevel: 'all' });
         } catch (err) {
           const msg = (err as Error).message ?? String(err);
           if (/wasm|backend/i.test(msg) && !/Load model/i.test(msg)) throw new BackendUnavailableError(`WASM backend unavailable: ${msg}`, { cause: err });

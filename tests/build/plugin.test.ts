@@ -1,6 +1,6 @@
 // Builds the plugin exactly as `npm run package` does and checks what Photoshop will load.
 import { execSync } from 'child_process';
-import { existsSync, readFileSync } from 'fs';
+import { existsSync, readdirSync, readFileSync } from 'fs';
 import JSZip from 'jszip';
 import { join } from 'path';
 
@@ -55,6 +55,20 @@ describe('the built plugin folder', () => {
   test('host modules stay external (required at run time, not bundled)', () => {
     const bundle = readFileSync(dist('index.js'), 'utf8');
     expect(bundle).toMatch(/require\("uxp"\)/);
+  });
+
+  test('the engine ships inside: webview engine page, ort .wasm for it and for the in-UXP fallback, every model', () => {
+    expect(existsSync(dist('engine', 'index.html'))).toBe(true);
+    expect(readFileSync(dist('engine', 'index.html'), 'utf8')).toContain('engine.js');
+    expect(existsSync(dist('engine', 'ort-wasm-simd-threaded.jsep.wasm'))).toBe(true);
+    expect(existsSync(dist('ort-uxp', 'ort-wasm-simd-threaded.wasm'))).toBe(true);
+    for (const id of readdirSync(join(ROOT, 'models')).filter((n) => existsSync(join(ROOT, 'models', n, 'model.onnx')))) {
+      expect(existsSync(dist('models', id, 'model.onnx'))).toBe(true);
+      expect(existsSync(dist('models', id, 'contract.json'))).toBe(true);
+    }
+    // Built bundles must not carry this machine's paths, and UXP forbids `new Function` in the panel.
+    for (const f of [dist('index.js'), dist('engine', 'engine.js')]) expect(readFileSync(f, 'utf8')).not.toContain('file:///');
+    expect(readFileSync(dist('index.js'), 'utf8')).not.toContain('new Function');
   });
 
   test('the .ccx is a zip with the manifest at its root', async () => {

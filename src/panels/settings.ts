@@ -1,0 +1,66 @@
+// The panel's persisted settings: their shape, defaults, and a forgiving reader (a settings file from an
+// older or newer version, or edited by hand, never stops the panel from opening). Tokens are not here:
+// they go to the host's secret storage.
+import { BUILTIN_PALETTES } from '../layout';
+
+export type BackendChoice = 'local-auto' | 'local-wasm' | 'remote';
+
+export const BACKEND_LABELS: Record<BackendChoice, string> = {
+  'local-auto': 'Local (WebGPU, else WASM)',
+  'local-wasm': 'Local, WASM only',
+  remote: 'Remote server',
+};
+
+export interface Settings {
+  palette: string;
+  backend: BackendChoice;
+  remoteUrl: string;
+  remoteModel: string;
+  seed: number;
+  /** Results per Generate, each from seed, seed + 1, … */
+  variations: number;
+  /** Recently picked class labels per palette, most recent first. */
+  recent: Record<string, number[]>;
+}
+
+export const MAX_VARIATIONS = 8;
+export const MAX_RECENT = 8;
+
+export const DEFAULT_SETTINGS: Settings = {
+  palette: 'ade20k',
+  backend: 'local-auto',
+  remoteUrl: 'http://localhost:8000',
+  remoteModel: 'relayout',
+  seed: 0,
+  variations: 1,
+  recent: {},
+};
+
+const clampInt = (v: unknown, lo: number, hi: number, dflt: number): number =>
+  typeof v === 'number' && Number.isFinite(v) ? Math.min(hi, Math.max(lo, Math.round(v))) : dflt;
+
+/** Reads saved settings, keeping every valid field and defaulting the rest. */
+export function readSettings(raw: unknown): Settings {
+  const s = raw && typeof raw === 'object' ? (raw as Record<string, unknown>) : {};
+  const recent: Record<string, number[]> = {};
+  if (s.recent && typeof s.recent === 'object') {
+    for (const [k, v] of Object.entries(s.recent as Record<string, unknown>)) {
+      if (Array.isArray(v)) recent[k] = v.filter((x): x is number => Number.isInteger(x) && x > 0 && x < 256).slice(0, MAX_RECENT);
+    }
+  }
+  return {
+    palette: typeof s.palette === 'string' && s.palette in BUILTIN_PALETTES ? s.palette : DEFAULT_SETTINGS.palette,
+    backend: s.backend === 'local-auto' || s.backend === 'local-wasm' || s.backend === 'remote' ? s.backend : DEFAULT_SETTINGS.backend,
+    remoteUrl: typeof s.remoteUrl === 'string' ? s.remoteUrl : DEFAULT_SETTINGS.remoteUrl,
+    remoteModel: typeof s.remoteModel === 'string' && s.remoteModel ? s.remoteModel : DEFAULT_SETTINGS.remoteModel,
+    seed: clampInt(s.seed, 0, 2 ** 31 - 1, DEFAULT_SETTINGS.seed),
+    variations: clampInt(s.variations, 1, MAX_VARIATIONS, DEFAULT_SETTINGS.variations),
+    recent,
+  };
+}
+
+/** Puts `label` first in the palette's recent list. */
+export function withRecent(s: Settings, label: number): Settings {
+  const list = [label, ...(s.recent[s.palette] ?? []).filter((l) => l !== label)].slice(0, MAX_RECENT);
+  return { ...s, recent: { ...s.recent, [s.palette]: list } };
+}
