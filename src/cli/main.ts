@@ -1,9 +1,10 @@
 #!/usr/bin/env node
-// The `relayout` command line: edit, demo, palettes, rasterize-scenes. A composition root: it is the only
+// The `relayout` command line: edit, demo, palettes, rasterize-scenes here; eval, bench, complete,
+// eval-layout and the remote commands register from their own files. A composition root: it is the only
 // place (with the server) that picks Node file I/O. Built on commander.
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { existsSync, readFileSync, mkdirSync } from 'fs';
-import { basename, join, resolve } from 'path';
+import { existsSync, mkdirSync } from 'fs';
+import { join, resolve } from 'path';
 import {
   assertMostlyOnPalette,
   BUILTIN_PALETTES,
@@ -15,27 +16,25 @@ import {
   InputError,
   LabelMap,
   Palette,
-  parsePaletteJson,
   RelayoutError,
-  RgbaImage,
   sameSize,
   SizeMismatchError,
 } from '../layout';
 import { EDIT_METHODS, EditMethod, ReferenceSource, Runner, runEdit } from '../inference';
+import { parseEngineParams } from './engine-params';
 import { nodeRunner } from './models-node';
 import { readImage, writeImage } from './image-io';
+import { resolvePalette } from './palette-arg';
 import { listScenes, loadScene, rasterizeEdit, rasterizeOriginal, scenePalette, Scene } from './scenes';
-import { overlayLabels, sideBySide, visualizeMask } from './sheet';
+import { compareSheet } from './sheet';
+import { registerEval } from './eval';
+import { registerBench } from './bench';
+import { registerComplete } from './complete';
+import { registerEvalLayout } from './eval-layout';
 import { equalImages } from './compare';
+import { registerRemote, remoteEditFor } from './remote';
 
 const SAMPLE_SCENE = 'samples/evening-glow';
-
-function resolvePalette(spec: string): Palette {
-  const builtin = BUILTIN_PALETTES[spec.toLowerCase()];
-  if (builtin) return builtin;
-  if (existsSync(spec)) return parsePaletteJson(readFileSync(spec, 'utf8'), basename(spec, '.json'));
-  throw new InputError(`Unknown palette "${spec}": use ${Object.keys(BUILTIN_PALETTES).join(', ')} or the path of a palette JSON file`);
-}
 
 function readLayout(path: string, palette: Palette, what: string, log: (s: string) => void): LabelMap {
   const img = readImage(path, what);
@@ -85,19 +84,10 @@ interface EditOpts {
   palette: string;
   method: EditMethod;
   dilateFraction?: number;
+  params?: string;
   dilatePx?: number;
   featherPx?: number;
   quiet?: boolean;
-}
-
-function compareSheet(photo: RgbaImage, original: LabelMap, edited: LabelMap, palette: Palette, result: { image: RgbaImage; mask: Parameters<typeof visualizeMask>[1] }): RgbaImage {
-  return sideBySide([
-    photo,
-    overlayLabels(photo, encodeLabels(original, palette)),
-    overlayLabels(photo, encodeLabels(edited, palette)),
-    visualizeMask(photo, result.mask),
-    result.image,
-  ]);
 }
 
 async function editCommand(opts: EditOpts): Promise<void> {
@@ -119,8 +109,9 @@ async function editCommand(opts: EditOpts): Promise<void> {
     return { image: refImage, layout };
   });
   const extraMask = opts.mask ? readMask(opts.mask, image) : undefined;
-  const runner: Runner | undefined = opts.method === 'relayout' ? nodeRunner() : undefined;
-  const result = await runEdit(
+  const remoteEdit = remoteEditFor(opts);
+  const runner: Runner | undefined = opts.method === 'relayout' && !remoteEdit ? nodeRunner() : undefined;
+  const result = await (remoteEdit ?? runEdit)(
     {
       image,
       original,
@@ -131,7 +122,7 @@ async function editCommand(opts: EditOpts): Promise<void> {
       maskOptions: { dilateFraction: opts.dilateFraction, dilatePx: opts.dilatePx, featherPx: opts.featherPx },
     },
     palette,
-    { method: opts.method, runner, onProgress: opts.quiet ? undefined : progressPrinter() },
+    { method: opts.method, runner, params: parseEngineParams(opts.params), onProgress: opts.quiet ? undefined : progressPrinter() },
   );
   await runner?.dispose();
   writeImage(opts.out, result.image);
@@ -248,6 +239,7 @@ export function buildProgram(): Command {
     .option('--dilate-fraction <f>', 'mask dilation as a fraction of each changed region (default 0.1)', parseNumberArg)
     .option('--dilate-px <n>', 'fixed mask dilation in pixels', parseIntArg)
     .option('--feather-px <n>', 'width of the blend ramp inside the mask border', parseIntArg)
+    .option('--params <json>', 'engine parameter overrides as JSON, e.g. {"gamma":200} (see EngineParams)')
     .option('--compare [file]', 'also write a side-by-side sheet (default: <out>-compare.png)')
     .option('-q, --quiet', 'print nothing on success')
     .action((opts: EditOpts) => editCommand(opts));
@@ -271,6 +263,11 @@ export function buildProgram(): Command {
     .option('--root <dir>', 'folder of scenes', 'samples')
     .option('--check', 'only check that the committed PNGs are up to date')
     .action((opts: { root: string; check?: boolean }) => rasterizeCommand(opts));
+  registerEval(program);
+  registerBench(program);
+  registerComplete(program);
+  registerEvalLayout(program);
+  registerRemote(program);
   return program;
 }
 

@@ -1,6 +1,6 @@
 // Side-by-side comparison sheets (photo, layouts, mask, result) for people to look at. Node-free, but
 // used by the CLI and the evaluation only.
-import { EditMask, RgbaImage } from '../layout';
+import { EditMask, encodeLabels, LabelMap, Palette, RgbaImage } from '../layout';
 
 /** Box-filter downscale by an integer factor (keeps sheets a viewable size). */
 export function downscale(img: RgbaImage, factor: number): RgbaImage {
@@ -75,4 +75,15 @@ export function sideBySide(images: RgbaImage[], maxPanelWidth = 640, gap = 8): R
     x0 += panel.width + gap;
   }
   return { width, height, data };
+}
+
+/** photo | original layout | edited layout | mask | result, for the CLI's --compare, the demo and the gallery. */
+export function compareSheet(photo: RgbaImage, original: LabelMap, edited: LabelMap, palette: Palette, result: { image: RgbaImage; mask: EditMask }): RgbaImage {
+  return sideBySide([
+    photo,
+    overlayLabels(photo, encodeLabels(original, palette)),
+    overlayLabels(photo, encodeLabels(edited, palette)),
+    visualizeMask(photo, result.mask),
+    result.image,
+  ]);
 }

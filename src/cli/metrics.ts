@@ -1,0 +1,171 @@
+// Reconstruction metrics inside a region (the patent's protocol): PSNR over RGB, SSIM over luma, the
+// sharpness ratio (mean gradient magnitude, output ÷ truth) and the seam score (gradient energy on the
+// one-pixel ring at the region border, output ÷ truth). Pure typed-array code.
+import { Bounds, RgbaImage } from '../layout';
+
+export interface RegionMetrics {
+  psnr: number;
+  ssim: number;
+  sharpness: number;
+  seam: number;
+}
+
+function luma(img: RgbaImage, b: Bounds): Float32Array {
+  const w = b.x1 - b.x0, h = b.y1 - b.y0;
+  const out = new Float32Array(w * h);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const p = ((y + b.y0) * img.width + x + b.x0) * 4;
+      out[y * w + x] = 0.299 * img.data[p] + 0.587 * img.data[p + 1] + 0.114 * img.data[p + 2];
+    }
+  }
+  return out;
+}
+
+/** Bounds of the region grown by `pad`, clipped to the image. */
+export function regionBounds(region: Uint8Array, width: number, height: number, pad: number): Bounds {
+  let x0 = width, y0 = height, x1 = 0, y1 = 0;
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      if (!region[y * width + x]) continue;
+      if (x < x0) x0 = x;
+      if (x >= x1) x1 = x + 1;
+      if (y < y0) y0 = y;
+      if (y >= y1) y1 = y + 1;
+    }
+  }
+  return { x0: Math.max(0, x0 - pad), y0: Math.max(0, y0 - pad), x1: Math.min(width, x1 + pad), y1: Math.min(height, y1 + pad) };
+}
+
+export function psnr(out: RgbaImage, truth: RgbaImage, region: Uint8Array): number {
+  let se = 0, n = 0;
+  for (let i = 0; i < region.length; i++) {
+    if (!region[i]) continue;
+    for (let c = 0; c < 3; c++) {
+      const d = out.data[i * 4 + c] - truth.data[i * 4 + c];
+      se += d * d;
+    }
+    n += 3;
+  }
+  const mse = se / Math.max(1, n);
+  return mse === 0 ? 99 : 10 * Math.log10((255 * 255) / mse);
+}
+
+/** Separable Gaussian blur (σ 1.5, 11 taps) of a w×h plane, borders clamped. */
+function gaussian(src: Float32Array, w: number, h: number): Float32Array {
+  const r = 5, sigma = 1.5;
+  const k = new Float32Array(2 * r + 1);
+  let sum = 0;
+  for (let i = -r; i <= r; i++) sum += k[i + r] = Math.exp(-(i * i) / (2 * sigma * sigma));
+  for (let i = 0; i < k.length; i++) k[i] /= sum;
+  const tmp = new Float32Array(w * h);
+  const out = new Float32Array(w * h);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      let s = 0;
+      for (let i = -r; i <= r; i++) s += k[i + r] * src[y * w + Math.min(w - 1, Math.max(0, x + i))];
+      tmp[y * w + x] = s;
+    }
+  }
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      let s = 0;
+      for (let i = -r; i <= r; i++) s += k[i + r] * tmp[Math.min(h - 1, Math.max(0, y + i)) * w + x];
+      out[y * w + x] = s;
+    }
+  }
+  return out;
+}
+
+/** Mean SSIM (Wang et al. 2004, Gaussian window, luma 0..255) over the region's pixels. */
+export function ssim(out: RgbaImage, truth: RgbaImage, region: Uint8Array): number {
+  const b = regionBounds(region, out.width, out.height, 6);
+  const w = b.x1 - b.x0, h = b.y1 - b.y0;
+  const a = luma(out, b), t = luma(truth, b);
+  const aa = new Float32Array(w * h), tt = new Float32Array(w * h), at = new Float32Array(w * h);
+  for (let i = 0; i < w * h; i++) {
+    aa[i] = a[i] * a[i];
+    tt[i] = t[i] * t[i];
+    at[i] = a[i] * t[i];
+  }
+  const [ma, mt, saa, stt, sat] = [a, t, aa, tt, at].map((p) => gaussian(p, w, h));
+  const c1 = (0.01 * 255) ** 2, c2 = (0.03 * 255) ** 2;
+  let s = 0, n = 0;
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      if (!region[(y + b.y0) * out.width + x + b.x0]) continue;
+      const i = y * w + x;
+      const va = saa[i] - ma[i] * ma[i], vt = stt[i] - mt[i] * mt[i], cov = sat[i] - ma[i] * mt[i];
+      s += ((2 * ma[i] * mt[i] + c1) * (2 * cov + c2)) / ((ma[i] * ma[i] + mt[i] * mt[i] + c1) * (va + vt + c2));
+      n++;
+    }
+  }
+  return s / Math.max(1, n);
+}
+
+/** Squared luma gradient (central differences, clamped at the image border) at every pixel of a box. */
+function gradientEnergy(img: RgbaImage, b: Bounds): Float32Array {
+  const pad: Bounds = { x0: Math.max(0, b.x0 - 1), y0: Math.max(0, b.y0 - 1), x1: Math.min(img.width, b.x1 + 1), y1: Math.min(img.height, b.y1 + 1) };
+  const L = luma(img, pad);
+  const pw = pad.x1 - pad.x0, ph = pad.y1 - pad.y0;
+  const w = b.x1 - b.x0, h = b.y1 - b.y0;
+  const out = new Float32Array(w * h);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const px = x + b.x0 - pad.x0, py = y + b.y0 - pad.y0;
+      const gx = (L[py * pw + Math.min(pw - 1, px + 1)] - L[py * pw + Math.max(0, px - 1)]) / 2;
+      const gy = (L[Math.min(ph - 1, py + 1) * pw + px] - L[Math.max(0, py - 1) * pw + px]) / 2;
+      out[y * w + x] = gx * gx + gy * gy;
+    }
+  }
+  return out;
+}
+
+/** Mean gradient magnitude inside the region, output ÷ truth (1 = as sharp as the photo). */
+export function sharpness(out: RgbaImage, truth: RgbaImage, region: Uint8Array): number {
+  const b = regionBounds(region, out.width, out.height, 0);
+  const go = gradientEnergy(out, b), gt = gradientEnergy(truth, b);
+  const w = b.x1 - b.x0;
+  let so = 0, st = 0;
+  for (let y = b.y0; y < b.y1; y++) {
+    for (let x = b.x0; x < b.x1; x++) {
+      if (!region[y * out.width + x]) continue;
+      const i = (y - b.y0) * w + x - b.x0;
+      so += Math.sqrt(go[i]);
+      st += Math.sqrt(gt[i]);
+    }
+  }
+  return so / Math.max(1e-9, st);
+}
+
+/**
+ * Gradient energy on the one-pixel ring just inside the region border (region pixels with a 4-neighbour
+ * outside it), output ÷ truth. Central differences there straddle the border, so a step between the
+ * regenerated pixels and the untouched ones raises it.
+ */
+export function seam(out: RgbaImage, truth: RgbaImage, region: Uint8Array): number {
+  const W = out.width, H = out.height;
+  const b = regionBounds(region, W, H, 0);
+  const go = gradientEnergy(out, b), gt = gradientEnergy(truth, b);
+  const w = b.x1 - b.x0;
+  let so = 0, st = 0;
+  const inside = (x: number, y: number): boolean => x >= 0 && y >= 0 && x < W && y < H && region[y * W + x] === 1;
+  for (let y = b.y0; y < b.y1; y++) {
+    for (let x = b.x0; x < b.x1; x++) {
+      if (!region[y * W + x]) continue;
+      const border = [[1, 0], [-1, 0], [0, 1], [0, -1]].some(([dx, dy]) => {
+        const nx = x + dx, ny = y + dy;
+        return nx >= 0 && ny >= 0 && nx < W && ny < H && !inside(nx, ny);
+      });
+      if (!border) continue;
+      const i = (y - b.y0) * w + x - b.x0;
+      so += go[i];
+      st += gt[i];
+    }
+  }
+  return so / Math.max(1e-9, st);
+}
+
+export function regionMetrics(out: RgbaImage, truth: RgbaImage, region: Uint8Array): RegionMetrics {
+  return { psnr: psnr(out, truth, region), ssim: ssim(out, truth, region), sharpness: sharpness(out, truth, region), seam: seam(out, truth, region) };
+}

@@ -1,0 +1,84 @@
+// The evaluation's metrics and regions on small synthetic images with known answers.
+import { ADE20K, labelOf, RgbaImage } from '../../../src/layout';
+import { psnr, regionMetrics, seam, sharpness, ssim } from '../../../src/cli/metrics';
+import { evalRegions } from '../../../src/cli/regions';
+import { labelMap, rect } from '../../helpers/images';
+
+const W = 48, H = 40;
+
+/** A textured image: diagonal stripes of period 4 plus a gradient. */
+function textured(): RgbaImage {
+  const data = new Uint8Array(W * H * 4);
+  for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) {
+    const v = ((x + y) % 4 < 2 ? 60 : 180) + x;
+    data.set([v, v, v, 255], (y * W + x) * 4);
+  }
+  return { width: W, height: H, data };
+}
+
+function square(x0: number, y0: number, x1: number, y1: number): Uint8Array {
+  const m = new Uint8Array(W * H);
+  for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) m[y * W + x] = 1;
+  return m;
+}
+
+/** The image with the region replaced by its mean grey (a flat fill, like the baseline). */
+function flatFill(img: RgbaImage, region: Uint8Array): RgbaImage {
+  let s = 0, n = 0;
+  for (let i = 0; i < region.length; i++) if (region[i]) { s += img.data[i * 4]; n++; }
+  const out = new Uint8Array(img.data);
+  for (let i = 0; i < region.length; i++) if (region[i]) out.set([s / n, s / n, s / n], i * 4);
+  return { width: W, height: H, data: out };
+}
+
+test('a perfect reconstruction scores PSNR 99 (capped), SSIM 1, sharpness 1 and seam 1', () => {
+  const img = textured();
+  const m = regionMetrics(img, img, square(10, 10, 30, 30));
+  expect(m.psnr).toBe(99);
+  expect(m.ssim).toBeCloseTo(1, 6);
+  expect(m.sharpness).toBeCloseTo(1, 6);
+  expect(m.seam).toBeCloseTo(1, 6);
+});
+
+test('PSNR matches the definition for a constant error of 10 grey levels', () => {
+  const img = textured();
+  const out = new Uint8Array(img.data);
+  const region = square(5, 5, 15, 15);
+  for (let i = 0; i < region.length; i++) if (region[i]) for (let c = 0; c < 3; c++) out[i * 4 + c] += 10;
+  expect(psnr({ ...img, data: out }, img, region)).toBeCloseTo(10 * Math.log10((255 * 255) / 100), 6);
+});
+
+test('a flat fill loses sharpness and structure; its border step raises the seam score', () => {
+  const img = textured();
+  const region = square(10, 10, 30, 30);
+  const flat = flatFill(img, region);
+  expect(sharpness(flat, img, region)).toBeLessThan(0.3);
+  expect(ssim(flat, img, region)).toBeLessThan(0.5);
+  // The ring straddles flat grey and stripes: its gradient differs from the photo's own.
+  expect(seam(flat, img, region)).not.toBeCloseTo(1, 1);
+});
+
+test('regions are deterministic, log-spaced from 2% to 20%, and "within" regions stay inside one class', () => {
+  const SKY = labelOf(ADE20K, 'sky'), WATER = labelOf(ADE20K, 'water');
+  const map = labelMap(120, 80, SKY);
+  rect(map, 0, 45, 120, 80, WATER);
+  const a = evalRegions(map, 4, 7, 't');
+  const b = evalRegions(map, 4, 7, 't');
+  expect(a.map((r) => r.name)).toEqual(b.map((r) => r.name));
+  expect(a.every((r, k) => Buffer.compare(Buffer.from(r.mask), Buffer.from(b[k].mask)) === 0)).toBe(true);
+  expect(a[0].fraction).toBeGreaterThan(0.018);
+  expect(a[0].fraction).toBeLessThan(0.022);
+  expect(a[a.length - 1].fraction).toBeGreaterThan(0.18);
+  for (const r of a.filter((x) => x.kind === 'within')) {
+    const classes = new Set<number>();
+    r.mask.forEach((v, i) => v && classes.add(map.labels[i]));
+    expect(classes.size).toBe(1);
+  }
+  const across = a.filter((x) => x.kind === 'across');
+  expect(across.length).toBeGreaterThan(0);
+  for (const r of across) {
+    const classes = new Set<number>();
+    r.mask.forEach((v, i) => v && classes.add(map.labels[i]));
+    expect(classes.size).toBe(2);
+  }
+});
