@@ -98,7 +98,15 @@ export function coarseAttentionGraph(): GraphBuilder {
   const slr = g.reshape(sl, g.constI([1, -1]));
   const svr = g.reshape(sv, g.constI([1, -1]));
   const pen = candidatePenalty(g, tlc, slr, svr, labelPenalty);
-  const score = g.add(g.sub(sim, pen), g.mul(g.reshape(noise, g.constI([1, -1])), noiseScale));
+  // Seeded noise per (target, source) pair: frac(t·φ + 4096·u_s), a Weyl sequence over targets shifted by
+  // each source's seeded uniform u_s. In a large hole whose locations all look alike, every target would
+  // otherwise pick the same best source and the fill would tile one patch. Only +, ×, floor: exactly
+  // rounded everywhere, so WASM, native CPU and GPU backends draw the same noise (sin-based hashes do not).
+  const T0 = g.cast(dimScalar(g, tFlat, 0), 'float32');
+  const tIdx = g.unsqueeze(g.node('Range', [g.constF(0), T0, g.constF(1)]), [1]); // [T,1]
+  const hashed = g.add(g.mul(tIdx, g.constF(0.6180339887)), g.mul(g.reshape(noise, g.constI([1, -1])), g.constF(4096)));
+  const pairNoise = g.sub(hashed, g.floor(hashed)); // [T,S] in [0,1)
+  const score = g.add(g.sub(sim, pen), g.mul(pairNoise, noiseScale));
   const [vals, idx] = g.topK(score, g.constI([PARTICLES]), 1); // [T,M]
   const idxF = g.cast(idx, 'float32');
   const WsF = g.cast(Ws, 'float32');

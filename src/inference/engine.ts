@@ -22,6 +22,10 @@ export interface EngineParams {
   gamma: number;
   /** Weight of coherence with the lower-level synthesis when scoring warp candidates. */
   beta: number;
+  /** Coarse-level radius (px) in which a hole's colour is guessed from known pixels of its own class. */
+  colourRadius: number;
+  /** Trust in the class's mean colour where no such pixel is near (0 = colour does not steer the match). */
+  classColourTrust: number;
   /** Score bonus (at full agreement) for a match that continues the neighbours' displacement. */
   coherence: number;
   /** Score penalty for copying from a source pixel of another class. */
@@ -43,11 +47,13 @@ export const DEFAULT_ENGINE_PARAMS: EngineParams = {
   gamma: 100,
   beta: 0,
   coherence: 0.1,
+  colourRadius: 2,
+  classColourTrust: 1,
   labelPenalty: 4,
-  featureWeights: [1, 0.8, 0.5, 0.5, 0.6, 0.3],
+  featureWeights: [1, 0.4, 0.5, 2, 0.6, 0.3],
   coarseTokens: 4096,
   searchPixels: 40_000,
-  noiseScale: 0.03,
+  noiseScale: 0.1,
   window0: 6,
   windowDecay: 0.5,
 };
@@ -212,7 +218,7 @@ export async function runEngine(job: RelayoutJob, palette: Palette, runner: Runn
     // At the coarsest level a hole's colour is guessed from nearby known pixels of its own class; where
     // there are none (a kite inserted into sky) the colour must not steer the match, or the kite would be
     // copied from its sky-blue part. Finer levels trust the synthesis so far.
-    const coarseGuess = warped ? null : sameClassColour(base, known, tgtLabels, 6);
+    const coarseGuess = warped ? null : sameClassColour(base, known, tgtLabels, p.colourRadius, classMeanColours(srcImg, labels, valid, K), p.classColourTrust);
     const guide = warped ? compositeKnown(base, resizeBilinear(warped, tw, th), known) : coarseGuess!.colour;
     const tgtColourWeight = coarseGuess ? coarseGuess.trust : plane(tw, th, 1, 1);
     const tgtPos = sampleNearest(tgtPosFull, tw, th);
@@ -416,11 +422,28 @@ function classRelativePosition(labels: Uint8Array, W: number, H: number, x0: num
   return out;
 }
 
+/** Mean colour of each compact class over the valid source pixels (row k = class k; NaN if absent). */
+function classMeanColours(img: Plane, labels: Plane, valid: Plane, K: number): Float32Array {
+  const n = img.width * img.height;
+  const sum = new Float64Array((K + 1) * 4);
+  for (let i = 0; i < n; i++) {
+    if (valid.data[i] < 1) continue;
+    const l = labels.data[i];
+    for (let c = 0; c < 3; c++) sum[l * 4 + c] += img.data[c * n + i];
+    sum[l * 4 + 3]++;
+  }
+  const out = new Float32Array((K + 1) * 3);
+  for (let l = 0; l <= K; l++) for (let c = 0; c < 3; c++) out[l * 3 + c] = sum[l * 4 + 3] ? sum[l * 4 + c] / sum[l * 4 + 3] : NaN;
+  return out;
+}
+
 /**
- * Colour guess for unknown pixels from known pixels of the same label within `radius` (inverse squared
- * distance weights), with trust 1 where one was found and 0 where none was. Known pixels keep their colour.
+ * Colour guess for unknown pixels: known pixels of the same label within `radius` (inverse squared
+ * distance weights, trust 1); else the class's mean colour over the sources (trust `meanTrust`: a
+ * flooded shore should look like the lake as a whole, not like the dark water between two boats); else
+ * trust 0. Known pixels keep their colour.
  */
-function sameClassColour(img: Plane, known: Plane, labels: Plane, radius: number): { colour: Plane; trust: Plane } {
+function sameClassColour(img: Plane, known: Plane, labels: Plane, radius: number, classMeans: Float32Array, meanTrust: number): { colour: Plane; trust: Plane } {
   const { width: w, height: h } = img;
   const n = w * h;
   const colour: Plane = { ...img, data: new Float32Array(img.data) };
@@ -441,7 +464,13 @@ function sameClassColour(img: Plane, known: Plane, labels: Plane, radius: number
           for (let c = 0; c < 3; c++) acc[c] += wt * img.data[c * n + j];
         }
       }
-      if (sw > 0) for (let c = 0; c < 3; c++) colour.data[c * n + i] = acc[c] / sw;
+      if (sw > 0) {
+        for (let c = 0; c < 3; c++) colour.data[c * n + i] = acc[c] / sw;
+      } else if (!Number.isNaN(classMeans[l * 3])) {
+        for (let c = 0; c < 3; c++) colour.data[c * n + i] = classMeans[l * 3 + c];
+        trust.data[i] = meanTrust;
+        continue;
+      }
       trust.data[i] = sw > 0 ? 1 : 0;
     }
   }
