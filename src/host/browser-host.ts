@@ -53,7 +53,6 @@ export class MemoryStore implements KeyValueStore {
 }
 
 const SETTINGS_KEY = 'relayout.settings';
-const SECRET_PREFIX = 'relayout.secret.';
 
 function blank(width: number, height: number): RgbaImage {
   return { width, height, data: new Uint8Array(width * height * 4) };
@@ -71,6 +70,8 @@ export class BrowserHost implements Host {
   tool = 'brush';
   private nextId = 1;
   private readonly listeners = new Set<() => void>();
+  /** Secrets (remote tokens) stay in memory: a page has no secure storage, and localStorage is readable by any script. */
+  private readonly secrets = new Map<string, string>();
 
   /**
    * `assetBase`: where the plugin's files are served (the playground serves dist-like folders);
@@ -258,6 +259,19 @@ export class BrowserHost implements Host {
     this.changed();
   }
 
+  async writeLabelLayer(documentId: number, image: RgbaImage, opts: WriteOptions = {}): Promise<void> {
+    const d = this.doc(documentId);
+    const label = this.findLayer(d, LABEL_LAYER_NAME);
+    if (!label) throw new HostError('no label layer', { userMessage: 'This document has no label layer yet: press "New label layer" first.' });
+    if (image.width !== d.width || image.height !== d.height) {
+      throw new HostError('label image size differs from the document', { userMessage: 'The document changed size while Relayout was working. Try again.' });
+    }
+    if (opts.signal?.aborted) throw new CancelledError();
+    label.image = copyImage(image);
+    d.history.push('Relayout: complete layout');
+    this.changed();
+  }
+
   async pickPaintColor(rgb: readonly [number, number, number]): Promise<void> {
     this.foreground = [rgb[0], rgb[1], rgb[2]];
     this.tool = 'pencil';
@@ -315,11 +329,11 @@ export class BrowserHost implements Host {
   }
 
   async readSecret(key: string): Promise<string | null> {
-    return this.store.getItem(SECRET_PREFIX + key);
+    return this.secrets.get(key) ?? null;
   }
 
   async writeSecret(key: string, value: string | null): Promise<void> {
-    if (value) this.store.setItem(SECRET_PREFIX + key, value);
-    else this.store.removeItem(SECRET_PREFIX + key);
+    if (value) this.secrets.set(key, value);
+    else this.secrets.delete(key);
   }
 }

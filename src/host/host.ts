@@ -75,6 +75,11 @@ export interface Host {
   markOriginalLayout(documentId: number): Promise<void>;
   /** Puts the stored original layout back into the label layer. One undo step. */
   resetLabelLayer(documentId: number): Promise<void>;
+  /**
+   * Replaces the label layer's pixels with `image` (document size, label colours; e.g. a completed
+   * layout), as its own undo step. On error or cancellation nothing is written.
+   */
+  writeLabelLayer(documentId: number, image: RgbaImage, opts?: WriteOptions): Promise<void>;
   /** Makes the next strokes carry an exact class colour: foreground colour plus a hard-edged (pencil) tool. */
   pickPaintColor(rgb: readonly [number, number, number]): Promise<void>;
   /**

@@ -299,6 +299,21 @@ export class UxpHost implements Host {
     await this.historyStep(documentId, 'Relayout: reset label layer', () => this.putLayerPixels(d, label, pixels, depth));
   }
 
+  async writeLabelLayer(documentId: number, image: RgbaImage, opts: WriteOptions = {}): Promise<void> {
+    const d = this.doc(documentId);
+    const depth = this.supportedDepth(d);
+    const label = this.findLayer(d, LABEL_LAYER_NAME);
+    if (!label) throw new HostError('no label layer', { userMessage: 'This document has no label layer yet: press "New label layer" first.' });
+    if (image.width !== d.width || image.height !== d.height) {
+      throw new HostError('label image size differs from the document', { userMessage: 'The document changed size while Relayout was working. Try again.' });
+    }
+    if (opts.signal?.aborted) throw new CancelledError();
+    await this.historyStep(documentId, 'Relayout: complete layout', async (_ctx, check) => {
+      check();
+      await this.putLayerPixels(d, label, image, depth);
+    }, opts.signal);
+  }
+
   async pickPaintColor(rgb: readonly [number, number, number]): Promise<void> {
     await this.modal('Relayout: pick class colour', async () => {
       const color = new this.ps.app.SolidColor();

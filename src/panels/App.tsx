@@ -5,7 +5,9 @@ import React, { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import { BUILTIN_PALETTES, PaletteClass } from '../layout';
 import { DocumentInfo, Host } from '../host';
 import { EditEngine, EngineFactories, engineFor } from './engines';
+import { CompletionState, completeLabelLayer, completionWords } from './complete';
 import { errorWords, generate, GenerateProgress } from './generate';
+import { testRemoteConnection } from './remote';
 import { BACKEND_LABELS, BackendChoice, DEFAULT_SETTINGS, MAX_VARIATIONS, readSettings, Settings, withRecent } from './settings';
 import { LabelStatus, readStatus } from './status';
 import { Button, Dropdown, Platform, PlatformContext, ProgressBar, TextField } from './ui';
@@ -61,6 +63,10 @@ export function App({ host, engines, platform, subscribe, log }: AppProps): Reac
   const [engineLabel, setEngineLabel] = useState('starting…');
   const [query, setQuery] = useState('');
   const [picked, setPicked] = useState<number | null>(null);
+  const [completeFraction, setCompleteFraction] = useState(0);
+  const [connection, setConnection] = useState<{ ok: boolean; text: string } | null>(null);
+  // The last completion and its strokes: the next "Complete layout" changes only what new strokes affect.
+  const completion = useRef<CompletionState | null>(null);
   const controller = useRef<AbortController | null>(null);
   const engineRef = useRef<{ key: string; engine: EditEngine } | null>(null);
   const lastProgress = useRef(0);
@@ -132,6 +138,7 @@ export function App({ host, engines, platform, subscribe, log }: AppProps): Reac
 
   // ---- engine: one per backend choice, started early so it is warm by Generate ----
   const remote = useMemo(() => ({ url: settings.remoteUrl, model: settings.remoteModel, token: token || null }), [settings.remoteUrl, settings.remoteModel, token]);
+  useEffect(() => setConnection(null), [remote]); // an old result would describe other settings
   const getEngine = useCallback((): EditEngine => {
     const key = settings.backend === 'remote' ? `remote|${remote.url}|${remote.model}|${remote.token ?? ''}` : settings.backend;
     if (engineRef.current?.key === key) return engineRef.current.engine;
@@ -230,6 +237,38 @@ export function App({ host, engines, platform, subscribe, log }: AppProps): Reac
     }
   };
 
+  const onComplete = async (): Promise<void> => {
+    if (!active) return;
+    const ac = new AbortController();
+    controller.current = ac;
+    setBusy('complete');
+    setMessage(null);
+    setCompleteFraction(0);
+    try {
+      const out = await completeLabelLayer(host, { documentId: active.id, palette, previous: completion.current }, { signal: ac.signal, onProgress: setCompleteFraction });
+      completion.current = out.state;
+      setMessage({ kind: out.lowConfidencePixels ? 'warning' : 'info', text: completionWords(out) });
+    } catch (err) {
+      const w = errorWords(err);
+      setMessage({ kind: w.cancelled ? 'info' : 'error', text: w.cancelled ? 'Cancelled. The label layer is unchanged.' : w.text });
+      if (!w.cancelled) log?.(`error: ${(err as Error)?.message ?? String(err)}`);
+    } finally {
+      controller.current = null;
+      setBusy(null);
+      await refresh();
+    }
+  };
+
+  const onTestConnection = async (): Promise<void> => {
+    setBusy('connection');
+    setConnection({ ok: true, text: `Connecting to ${remote.url}…` });
+    try {
+      setConnection(await testRemoteConnection(remote));
+    } finally {
+      setBusy(null);
+    }
+  };
+
   // ---- derived view data ----
   const classes = useMemo(() => {
     const q = query.trim().toLowerCase();
@@ -259,8 +298,15 @@ export function App({ host, engines, platform, subscribe, log }: AppProps): Reac
             <Button label="New label layer" testId="new-label-layer" disabled={!canEdit || !!status?.hasLabelLayer} onClick={() => active && act('label', () => host.createLabelLayer(active.id), 'Label layer added: paint the layout with the classes below.')} />
             <Button label="Mark current layout as original" title="Store the label layer as it is now; edits are measured against it (replaces a stored original)" testId="mark-original" disabled={!canEdit || !status?.hasLabelLayer} onClick={() => active && act('label', () => host.markOriginalLayout(active.id), 'Original layout stored (hidden, locked layer). Now repaint what should change.')} />
             <Button label="Reset" title="Put the original layout back into the label layer" testId="reset-labels" disabled={!canEdit || !status?.hasOriginal} onClick={() => active && act('label', () => host.resetLabelLayer(active.id), 'Label layer reset to the original layout.')} />
+            <Button label="Complete layout" title="Grow the strokes on the label layer (transparent = unlabeled) into a full layout that follows the photo's edges" testId="complete-layout" disabled={!canEdit || !status?.hasLabelLayer} onClick={() => void onComplete()} />
             <Button label="↻" title="Read the document again" testId="refresh" disabled={!!busy} onClick={() => void refresh()} />
           </div>
+          {busy === 'complete' && (
+            <div className="row">
+              <ProgressBar testId="complete-progress" value={completeFraction} label="Completing the layout" />
+              <Button label="Cancel" testId="cancel-complete" onClick={() => controller.current?.abort()} />
+            </div>
+          )}
           <p className="status" data-testid="status-labels">
             {status?.labelsLine ?? ''}
           </p>
@@ -328,7 +374,15 @@ export function App({ host, engines, platform, subscribe, log }: AppProps): Reac
             <div className="remote">
               <TextField value={settings.remoteUrl} onChange={(v) => update({ remoteUrl: v })} placeholder="https://server:8000" testId="remote-url" />
               <TextField value={settings.remoteModel} onChange={(v) => update({ remoteModel: v })} placeholder="model name" testId="remote-model" />
-              <TextField value={token} onChange={setToken} placeholder="token (kept in secure storage)" type="password" testId="remote-token" />
+              <TextField value={token} onChange={setToken} placeholder={platform === 'uxp' ? 'token (kept in secure storage)' : 'token (kept in memory only)'} type="password" testId="remote-token" />
+              <div className="row">
+                <Button label="Test connection" testId="test-connection" disabled={!!busy} onClick={() => void onTestConnection()} />
+              </div>
+              {connection && (
+                <p className={`message ${connection.ok ? 'info' : 'error'}`} data-testid="connection">
+                  {connection.text}
+                </p>
+              )}
             </div>
           )}
           <div className="row">

@@ -1,5 +1,5 @@
 // The engines the panel can generate with, behind one interface: the bridge client (webview page or Web
-// Worker), the in-process engine (UXP fallback), and the remote endpoint (plugged in by issue 5's client).
+// Worker), the in-process engine (UXP fallback), and the remote endpoint (remote.ts).
 // The composition roots (index.tsx, the playground) build the concrete ones.
 import { BridgeEditOptions, EngineCall } from '../bridge/client';
 import { EngineHandler } from '../bridge/server';
@@ -23,10 +23,7 @@ export interface RemoteSettings {
 export interface EngineFactories {
   /** The local engine: 'local-auto' tries WebGPU, 'local-wasm' stays on WASM. */
   local(choice: 'local-auto' | 'local-wasm'): EditEngine;
-  /**
-   * The remote endpoint. TODO(#5): the Open Inference Protocol client (src/inference/remote) plugs in
-   * here as an EditEngine, e.g. `new InProcessEngine(handler running runEdit with its RemoteRunner)`.
-   */
+  /** The remote endpoint: `remoteEditEngine` (remote.ts) in both composition roots; absent, Remote says it is unavailable. */
   remote?: (settings: RemoteSettings) => EditEngine;
 }
 

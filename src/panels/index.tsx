@@ -8,6 +8,7 @@ import type { StageContract } from '../../models/contract';
 import { App } from './App';
 import { EditEngine, EngineFactories, FallbackEngine, InProcessEngine } from './engines';
 import { WebviewEngine } from './webview-engine';
+import { remoteEditEngine } from './remote';
 import './panel.css';
 
 const log = (message: string): void => console.log(`[relayout] ${message}`);
@@ -47,7 +48,7 @@ function engineFactories(host: Host): EngineFactories {
         () => inUxpEngine(host),
         (reason) => log(`webview engine unavailable (${reason}); using WASM inside UXP`),
       ),
-    // TODO(#5): remote: (s) => the Open Inference Protocol client as an EditEngine.
+    remote: remoteEditEngine,
   };
 }
 

@@ -10,6 +10,7 @@ import './playground.css';
 import { DocumentView } from './DocumentView';
 import { loadSample } from './scene';
 import { WorkerEngine } from './worker-engine';
+import { remoteEditEngine } from '../panels/remote';
 
 async function main(): Promise<void> {
   const params = new URLSearchParams(location.search);
@@ -34,7 +35,7 @@ async function main(): Promise<void> {
   // For the end-to-end test and for poking at it from the console.
   (window as unknown as { __relayout: unknown }).__relayout = { host, documentId: doc.id };
 
-  const engines = { local: (choice: 'local-auto' | 'local-wasm') => new WorkerEngine({ wasmOnly: choice === 'local-wasm' }) };
+  const engines = { local: (choice: 'local-auto' | 'local-wasm') => new WorkerEngine({ wasmOnly: choice === 'local-wasm' }), remote: remoteEditEngine };
   createRoot(document.getElementById('app')!).render(
     <>
       <DocumentView host={host} documentId={doc.id} />

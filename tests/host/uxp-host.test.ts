@@ -356,3 +356,48 @@ describe('UxpHost settings', () => {
     expect((await host.environment()).localWebview).toBe(false);
   });
 });
+
+describe('UxpHost writing a completed layout', () => {
+  const full = (c: Rgba8): RgbaImage => {
+    const data = new Uint8Array(W * H * 4);
+    for (let i = 0; i < W * H; i++) data.set(c, i * 4);
+    return { width: W, height: H, data };
+  };
+
+  test('the label layer is replaced (also where it had no pixels) in one undo step', async () => {
+    const { ps, host, doc } = setup();
+    const before = doc.layers.map((l) => [l.id, l.name]);
+    expect(px((await host.readLabelLayer(doc.id))!, 0, 0)[3]).toBe(0); // trimmed: transparent at the corner
+    ps.calls = [];
+    await host.writeLabelLayer(doc.id, full(WATER));
+    expect(ps.callNames().filter((n) => n === 'core.executeAsModal')).toHaveLength(1);
+    expect(ps.callNames().filter((n) => n === 'imaging.putPixels')).toHaveLength(1);
+    const label = (await host.readLabelLayer(doc.id))!;
+    for (const [x, y] of [[0, 0], [3, 2], [W - 1, H - 1]]) expect(px(label, x, y)).toEqual(WATER);
+    expect(doc.history).toEqual(['Relayout: complete layout']);
+    expect(doc.layers.map((l) => [l.id, l.name])).toEqual(before);
+    expect(ps.liveImageData).toBe(0);
+  });
+
+  test('an error, a cancel (panel or Esc), a missing label layer or a wrong size write nothing', async () => {
+    const { ps, host, doc } = setup();
+    const original = await host.readLabelLayer(doc.id);
+    ps.failOn('putPixels', new Error('Photoshop error -25'));
+    await expect(host.writeLabelLayer(doc.id, full(WATER))).rejects.toMatchObject({ userMessage: expect.stringContaining('Photoshop error -25') });
+    const pre = new AbortController();
+    pre.abort();
+    await expect(host.writeLabelLayer(doc.id, full(WATER), { signal: pre.signal })).rejects.toBeInstanceOf(CancelledError);
+    const during = new AbortController();
+    ps.onCall = (name) => name === 'imaging.putPixels' && during.abort();
+    await expect(host.writeLabelLayer(doc.id, full(WATER), { signal: during.signal })).rejects.toBeInstanceOf(CancelledError);
+    ps.onCall = null;
+    ps.cancelOn('imaging.putPixels');
+    await expect(host.writeLabelLayer(doc.id, full(WATER))).rejects.toBeInstanceOf(CancelledError);
+    await expect(host.writeLabelLayer(doc.id, { width: W - 1, height: H, data: new Uint8Array((W - 1) * H * 4) })).rejects.toBeInstanceOf(HostError);
+    expect(await host.readLabelLayer(doc.id)).toEqual(original);
+    expect(doc.history).toEqual([]);
+    expect(ps.liveImageData).toBe(0);
+    const bare = setup({ label: false });
+    await expect(bare.host.writeLabelLayer(bare.doc.id, full(WATER))).rejects.toMatchObject({ userMessage: expect.stringContaining('New label layer') });
+  });
+});
