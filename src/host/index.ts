@@ -3,7 +3,6 @@
 export * from './host';
 export * from './errors';
 export * from './naming';
-export { utf8Decode, utf8Encode } from './text';
 export { BrowserHost, MemoryStore } from './browser-host';
 export type { BrowserDocument, BrowserLayer, KeyValueStore } from './browser-host';
 export { UxpHost, createUxpHost } from './uxp-host';

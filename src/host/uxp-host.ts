@@ -7,7 +7,7 @@ import { HostError, UnsupportedDocumentError } from './errors';
 import { BitDepth, DocumentInfo, Host, HostEnvironment, LayerRef, ResultLayer, WriteOptions } from './host';
 import { isRelayoutLayer, LABEL_LAYER_NAME, nextResultNumber, ORIGINAL_LAYER_NAME, resultLayerName } from './naming';
 import { boundsOfPlane, ComponentSize, grayTo8, grayToDepth, padGray, padRgba, PixelArray, rgbaToDepth, toPsRect, toRgba8 } from './pixels';
-import { utf8Decode, utf8Encode } from './text';
+import { utf8Decode, utf8Encode } from '../layout/utf8';
 import { ExecutionContext, PsApi, PsDocument, PsImageData, PsLayer, UxpApi } from './uxp-api';
 
 const MODES: Record<string, string> = {

@@ -10,3 +10,4 @@ export * from './polygon';
 export * from './resample';
 export { squaredDistanceTransform } from './distance';
 export * from './complete';
+export { utf8Decode, utf8Encode } from './utf8';

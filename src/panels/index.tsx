@@ -3,7 +3,8 @@
 import React from 'react';
 import { createRoot, Root } from 'react-dom/client';
 import { entrypoints } from 'uxp';
-import { createUxpHost, Host, utf8Decode } from '../host';
+import { createUxpHost, Host } from '../host';
+import { utf8Decode } from '../layout/utf8';
 import type { StageContract } from '../../models/contract';
 import { App } from './App';
 import { EditEngine, EngineFactories, FallbackEngine, InProcessEngine } from './engines';

@@ -2,7 +2,7 @@
 // extension, a deadline per call, cancellation by AbortSignal, retries with backoff on 503 (honouring
 // Retry-After) and on dropped connections, and upload/waiting/download progress. Uses only `fetch`, so
 // it runs in the panel, a browser and Node alike.
-import { utf8Decode } from './utf8';
+import { utf8Decode } from '../../layout/utf8';
 import { CancelledError } from '../../layout';
 import {
   decodeInferResponse,

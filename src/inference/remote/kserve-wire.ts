@@ -1,7 +1,7 @@
 // The Open Inference Protocol (KServe v2 REST) wire format: tensor datatypes, inference request and
 // response bodies in JSON and with the binary tensor data extension. Shared by the client and the
 // reference server. Pure code over typed arrays: no fetch, no Node, no ORT.
-import { utf8Decode, utf8Encode } from './utf8';
+import { utf8Decode, utf8Encode } from '../../layout/utf8';
 
 /** Tensor element types of the protocol (BYTES, variable-size strings, is not used by Relayout). */
 export type KserveDatatype =

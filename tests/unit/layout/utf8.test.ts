@@ -1,6 +1,6 @@
 // The protocol's UTF-8 helpers give the same bytes with and without the platform's TextEncoder/Decoder
 // (UXP does not promise them).
-import { utf8Decode, utf8Encode } from '../../../src/inference/remote/utf8';
+import { utf8Decode, utf8Encode } from '../../../src/layout/utf8';
 
 const text = 'Relayout 1 — sky, water · ñ · 水 · 🪁';
 

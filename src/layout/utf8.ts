@@ -1,6 +1,5 @@
-// UTF-8 for the protocol's JSON headers. TextEncoder/TextDecoder are used where the platform has them;
-// UXP's documentation does not promise them, so a plain implementation stands in (the client may be
-// bundled into the panel).
+// UTF-8 text <-> bytes (protocol headers, layer metadata). TextEncoder/TextDecoder are used where the
+// platform has them; UXP's documentation does not promise TextDecoder, so a plain implementation stands in.
 export function utf8Encode(text: string): Uint8Array {
   if (typeof TextEncoder !== 'undefined') return new TextEncoder().encode(text);
   const out: number[] = [];
