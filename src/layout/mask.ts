@@ -77,7 +77,10 @@ export function computeEditMask(original: LabelMap, edited: LabelMap, options: E
   const mask = new Uint8Array(n);
   const regions: ChangedRegion[] = [];
   for (const comp of connectedComponents(changed, width, height)) {
-    const side = Math.max(comp.bounds.x1 - comp.bounds.x0, comp.bounds.y1 - comp.bounds.y0);
+    // Extent = the longer side of the region's box, but at most twice the side of a square of its area:
+    // a long thin stroke (a 5 px stream across a photo) is not a 270 px region and must not regenerate
+    // a quarter of the image; compact regions keep the patent's ~10% of their extent.
+    const side = Math.min(Math.max(comp.bounds.x1 - comp.bounds.x0, comp.bounds.y1 - comp.bounds.y0), 2 * Math.sqrt(comp.pixels.length));
     const r = options.dilatePx ?? Math.min(maxR, Math.max(minR, Math.round(fraction * side)));
     regions.push({ bounds: comp.bounds, pixels: comp.pixels.length, dilatePx: r });
     dilateInto(mask, comp.pixels, comp.bounds, r, width, height);

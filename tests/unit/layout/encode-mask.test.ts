@@ -71,6 +71,13 @@ describe('computeEditMask', () => {
     expect(computeEditMask(original, edited, { dilatePx: 2 }).regions.map((r) => r.dilatePx)).toEqual([2, 2]);
   });
 
+  test('a long thin stroke is dilated by its thickness-scaled extent, not its length', () => {
+    const original = labelMap(300, 100, SKY);
+    const edited = labelMap(300, 100, SKY);
+    rect(edited, 10, 50, 280, 55, TREE); // 270×5 px: 10% of 270 would be 27 px; 2·√1350 ≈ 73 → 7
+    expect(computeEditMask(original, edited).regions.map((r) => r.dilatePx)).toEqual([7]);
+  });
+
   test('unlabeled pixels are "don\'t care": erasing is no change and dilation does not spread onto them', () => {
     const original = labelMap(60, 20, SKY);
     const edited = labelMap(60, 20, SKY);
