@@ -3,8 +3,7 @@
 import { webviewHostChannel, WebviewElement } from '../bridge/channels';
 import { EngineClient } from '../bridge/client';
 import { BackendUnavailableError } from '../inference/errors';
-import type { EditResult } from '../inference/edit';
-import type { BridgeEditOptions, EngineCall } from '../bridge/client';
+import { ClientEngine } from '../bridge/client-engine';
 import type { EditEngine } from './engines';
 
 export interface WebviewEngineOptions {
@@ -14,9 +13,8 @@ export interface WebviewEngineOptions {
   readyTimeoutMs?: number;
 }
 
-export class WebviewEngine implements EditEngine {
+export class WebviewEngine extends ClientEngine implements EditEngine {
   private readonly element: HTMLElement;
-  private readonly client: EngineClient;
 
   constructor(opts: WebviewEngineOptions) {
     const el = document.createElement('webview');
@@ -25,8 +23,8 @@ export class WebviewEngine implements EditEngine {
     // plugins that host a background webview.
     el.setAttribute('style', 'position: absolute; left: 0; bottom: -10000px; width: 100px; height: 100px;');
     document.body.appendChild(el);
+    super(new EngineClient(webviewHostChannel(el as unknown as WebviewElement, window), { readyTimeoutMs: opts.readyTimeoutMs ?? 20000 }));
     this.element = el;
-    this.client = new EngineClient(webviewHostChannel(el as unknown as WebviewElement, window), { readyTimeoutMs: opts.readyTimeoutMs ?? 20000 });
     el.addEventListener('loaderror', (e: Event) => {
       const d = e as Event & { code?: number; message?: string };
       this.client.fail(
@@ -37,16 +35,7 @@ export class WebviewEngine implements EditEngine {
     });
   }
 
-  ready(): Promise<string> {
-    return this.client.ready();
-  }
-
-  edit(call: EngineCall, opts: BridgeEditOptions): Promise<EditResult> {
-    return this.client.edit(call, opts);
-  }
-
-  dispose(): void {
-    this.client.dispose();
+  protected release(): void {
     this.element.remove();
   }
 }
