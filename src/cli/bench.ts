@@ -11,6 +11,7 @@ import { RgbaImage } from '../layout';
 import { EngineParams, runEdit } from '../inference';
 import { readImage } from './image-io';
 import { nodeRunner, packageRoot } from './models-node';
+import { regionBounds } from './metrics';
 import { regionOfFraction } from './regions';
 import { loadScene, rasterizeOriginal, scenePalette } from './scenes';
 
@@ -107,12 +108,7 @@ function denseLevel(mp: number): { level: number; params: { dense: Partial<Engin
   const [W, H] = sizeFor(mp);
   const layout = rasterizeOriginal(scene, W, H);
   const region = regionOfFraction(layout, 0.15, 7);
-  let x0 = W, y0 = H, x1 = 0, y1 = 0;
-  region.forEach((v, i) => {
-    if (!v) return;
-    const x = i % W, y = Math.floor(i / W);
-    x0 = Math.min(x0, x); x1 = Math.max(x1, x + 1); y0 = Math.min(y0, y); y1 = Math.max(y1, y + 1);
-  });
+  const { x0, y0, x1, y1 } = regionBounds(region, W, H, 0);
   const margin = Math.max(48, Math.round(0.2 * Math.max(x1 - x0, y1 - y0))); // as runEngine plans its crop
   const crop = (Math.min(W, x1 + margin) - Math.max(0, x0 - margin)) * (Math.min(H, y1 + margin) - Math.max(0, y0 - margin));
   for (let f = 1; ; f *= 2) {

@@ -97,7 +97,8 @@ async function evalCommand(opts: EvalOpts): Promise<void> {
       const metrics = {} as Record<Method, RegionMetrics>;
       for (const m of METHODS) metrics[m] = regionMetrics(outputs[m], photo, region.mask);
       rows.push({ region: region.name, fraction: region.fraction, metrics, seconds });
-      const pad = Math.round(0.25 * Math.max(...(() => { const b = regionBounds(region.mask, photo.width, photo.height, 0); return [b.x1 - b.x0, b.y1 - b.y0]; })()));
+      const tight = regionBounds(region.mask, photo.width, photo.height, 0);
+      const pad = Math.round(0.25 * Math.max(tight.x1 - tight.x0, tight.y1 - tight.y0));
       const b = regionBounds(region.mask, photo.width, photo.height, pad);
       writeImage(join(opts.out, `${region.name}.png`), sideBySide([cropWithOutline(photo, region.mask, b), ...METHODS.map((m) => cropWithOutline(outputs[m], null, b))], 420));
       console.log(

@@ -2,7 +2,7 @@
 // for the playground and tests. Same behaviour as UxpHost: Relayout layers found by name, results
 // written atomically as one history entry, nothing written on cancel. Pure data; no DOM, no canvas.
 import { CancelledError, RgbaImage } from '../layout';
-import { HostError } from './errors';
+import { HostError, checkLabelImageSize, noLabelLayerError } from './errors';
 import { DocumentInfo, Host, HostEnvironment, LayerRef, ResultLayer, WriteOptions } from './host';
 import { isRelayoutLayer, LABEL_LAYER_NAME, nextResultNumber, ORIGINAL_LAYER_NAME, resultLayerName } from './naming';
 
@@ -234,7 +234,7 @@ export class BrowserHost implements Host {
   async markOriginalLayout(documentId: number): Promise<void> {
     const d = this.doc(documentId);
     const label = this.findLayer(d, LABEL_LAYER_NAME);
-    if (!label) throw new HostError('no label layer', { userMessage: 'This document has no label layer yet: press "New label layer" first.' });
+    if (!label) throw noLabelLayerError();
     let original = this.findLayer(d, ORIGINAL_LAYER_NAME);
     if (!original) {
       original = this.layer(ORIGINAL_LAYER_NAME, blank(d.width, d.height));
@@ -262,10 +262,8 @@ export class BrowserHost implements Host {
   async writeLabelLayer(documentId: number, image: RgbaImage, opts: WriteOptions = {}): Promise<void> {
     const d = this.doc(documentId);
     const label = this.findLayer(d, LABEL_LAYER_NAME);
-    if (!label) throw new HostError('no label layer', { userMessage: 'This document has no label layer yet: press "New label layer" first.' });
-    if (image.width !== d.width || image.height !== d.height) {
-      throw new HostError('label image size differs from the document', { userMessage: 'The document changed size while Relayout was working. Try again.' });
-    }
+    if (!label) throw noLabelLayerError();
+    checkLabelImageSize(image, d);
     if (opts.signal?.aborted) throw new CancelledError();
     label.image = copyImage(image);
     d.history.push('Relayout: complete layout');

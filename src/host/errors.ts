@@ -30,3 +30,15 @@ export class UnsupportedDocumentError extends HostError {
     this.mode = mode;
   }
 }
+
+/** The document has no label layer where one is needed (both hosts say it the same way). */
+export function noLabelLayerError(): HostError {
+  return new HostError('no label layer', { userMessage: 'This document has no label layer yet: press "New label layer" first.' });
+}
+
+/** A label image to write must still match the document (it may have been resized meanwhile). */
+export function checkLabelImageSize(image: { width: number; height: number }, doc: { width: number; height: number }): void {
+  if (image.width !== doc.width || image.height !== doc.height) {
+    throw new HostError('label image size differs from the document', { userMessage: 'The document changed size while Relayout was working. Try again.' });
+  }
+}

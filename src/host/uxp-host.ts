@@ -3,7 +3,7 @@
 // Every change to a document runs in one executeAsModal with history suspended: one undo step, rolled back
 // on error or cancellation. Reads never leave a history entry.
 import { CancelledError, RelayoutError, RgbaImage } from '../layout';
-import { HostError, UnsupportedDocumentError } from './errors';
+import { HostError, UnsupportedDocumentError, checkLabelImageSize, noLabelLayerError } from './errors';
 import { BitDepth, DocumentInfo, Host, HostEnvironment, LayerRef, ResultLayer, WriteOptions } from './host';
 import { isRelayoutLayer, LABEL_LAYER_NAME, nextResultNumber, ORIGINAL_LAYER_NAME, resultLayerName } from './naming';
 import { boundsOfPlane, ComponentSize, grayTo8, grayToDepth, padGray, padRgba, PixelArray, rgbaToDepth, toPsRect, toRgba8 } from './pixels';
@@ -270,7 +270,7 @@ export class UxpHost implements Host {
     const d = this.doc(documentId);
     const depth = this.supportedDepth(d);
     const label = this.findLayer(d, LABEL_LAYER_NAME);
-    if (!label) throw new HostError('no label layer', { userMessage: 'This document has no label layer yet: press "New label layer" first.' });
+    if (!label) throw noLabelLayerError();
     const pixels = await this.modal('Relayout: read label layer', () => this.readRgba(d, label));
     await this.historyStep(documentId, 'Relayout: mark original layout', async () => {
       let original = this.findLayer(d, ORIGINAL_LAYER_NAME);
@@ -303,10 +303,8 @@ export class UxpHost implements Host {
     const d = this.doc(documentId);
     const depth = this.supportedDepth(d);
     const label = this.findLayer(d, LABEL_LAYER_NAME);
-    if (!label) throw new HostError('no label layer', { userMessage: 'This document has no label layer yet: press "New label layer" first.' });
-    if (image.width !== d.width || image.height !== d.height) {
-      throw new HostError('label image size differs from the document', { userMessage: 'The document changed size while Relayout was working. Try again.' });
-    }
+    if (!label) throw noLabelLayerError();
+    checkLabelImageSize(image, d);
     if (opts.signal?.aborted) throw new CancelledError();
     await this.historyStep(documentId, 'Relayout: complete layout', async (_ctx, check) => {
       check();

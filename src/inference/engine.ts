@@ -14,7 +14,7 @@ import {
   SizeMismatchError,
 } from '../layout';
 import { RelayoutJob } from './job';
-import { compositeKnown, cropPlane, downsample2, Plane, plane, prng, resizeBilinear, rgbPlane, sampleNearest } from './planes';
+import { compositeKnown, cropPlane, downsample2, Plane, plane, prng, resizeBilinear, sampleNearest } from './planes';
 import { FloatTensor, Runner, tensor } from './tensor';
 
 export interface EngineParams {

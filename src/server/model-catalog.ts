@@ -2,7 +2,8 @@
 // holds model.onnx and contract.json. Names, dtypes and dims come from the contracts, never from code,
 // so a redesigned set of stages is served as it is. Node only.
 import { existsSync, readdirSync, readFileSync } from 'fs';
-import { dirname, join } from 'path';
+import { join } from 'path';
+import { packageRoot } from '../cli/package-root';
 import type { StageContract, TensorSpec } from '../../models/contract';
 import type { KserveDatatype, ModelMetadata, TensorMetadata } from '../inference/remote';
 
@@ -13,15 +14,9 @@ export interface StageEntry {
   contract: StageContract;
 }
 
-/** The package's models/ folder (works from src/ under ts-jest and from build/ when compiled). */
+/** The package's models/ folder. */
 export function defaultModelsDir(): string {
-  let dir = __dirname;
-  while (!existsSync(join(dir, 'package.json')) || !existsSync(join(dir, 'models'))) {
-    const up = dirname(dir);
-    if (up === dir) throw new Error('cannot find the Relayout package root (a folder with package.json and models/)');
-    dir = up;
-  }
-  return join(dir, 'models');
+  return join(packageRoot(), 'models');
 }
 
 /** Every stage in `modelsDir`, sorted by id. */
