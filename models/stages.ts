@@ -363,7 +363,9 @@ export function contextGraph(): GraphBuilder {
  * harmonize (refinement): removes seams and matches colour and light to the surroundings. The colour
  * difference between known pixels and warped pixels on both sides of the mask border is spread over the
  * mask by push-pull (a membrane, as in seamless cloning) and added to the warp; the result is blended
- * with the image by the feathered alpha. A trained refiner can replace this graph: same inputs, same output.
+ * with the image by the feathered alpha. On the mask's inner border (`seam` > 0) the result fades into the
+ * smooth continuation of the known pixels (push-pull), so regenerated texture does not end in a step
+ * against the untouched pixels. A trained refiner can replace this graph: same inputs, same output.
  */
 export function harmonizeGraph(): GraphBuilder {
   const g = new GraphBuilder('harmonize', 'Refinement: membrane colour correction from the mask border, then the feathered composite.');
@@ -371,6 +373,7 @@ export function harmonizeGraph(): GraphBuilder {
   const image = g.input('image', 'float32', [1, 3, 'H', 'W'], 'input image, 0..1');
   const known = g.input('known', 'float32', [1, 1, 'H', 'W'], '1 outside the mask');
   const alpha = g.input('alpha', 'float32', [1, 1, 'H', 'W'], 'feathered blend weight, 0 outside the mask');
+  const seam = g.input('seam', 'float32', [1, 1, 'H', 'W'], 'weight of the known pixels\' smooth continuation: 1 on the mask\'s inner border, 0 a few pixels in and on changed pixels');
   const blur = (x: T): T => g.node('AveragePool', [x], undefined, { kernel_shape: [7, 7], pads: [3, 3, 3, 3], strides: [1, 1], count_include_pad: 1 });
   const unknown = g.sub(g.constF(1), known);
   const kb = blur(known);
@@ -387,7 +390,9 @@ export function harmonizeGraph(): GraphBuilder {
   // A weak prior of "no correction" everywhere keeps a few low-confidence border pixels from being
   // normalised up into a full-strength correction at coarse pyramid levels.
   const membrane = pushPull(g, g.mul(delta, wd), g.add(wd, g.constF(0.002)));
-  const refined = g.node('Clip', [g.add(warped, membrane), g.constF(0), g.constF(1)]);
+  const corrected = g.node('Clip', [g.add(warped, membrane), g.constF(0), g.constF(1)]);
+  const continuation = boxBlur(g, pushPull(g, g.mul(image, known), known), 5);
+  const refined = g.add(g.mul(corrected, g.sub(g.constF(1), seam)), g.mul(continuation, seam));
   const out = g.add(g.mul(refined, alpha), g.mul(image, g.sub(g.constF(1), alpha)));
   g.output(out, 'refined', 'float32', [1, 3, 'H', 'W'], 'refined image, 0..1 (equals image where alpha = 0)');
   return g;

@@ -87,7 +87,8 @@ async function evalCommand(opts: EvalOpts): Promise<void> {
         if (method === 'telea') {
           outputs.telea = await teleaInpaint(photo, region.mask);
         } else {
-          const job = { image: photo, original: layout, edited: layout, extraMask: region.mask, references: [], seed: opts.seed };
+          // No feather: a feathered border would blend the truth (still in the input photo) into the result.
+          const job = { image: photo, original: layout, edited: layout, extraMask: region.mask, references: [], seed: opts.seed, maskOptions: { featherPx: 0 } };
           const r = await runEdit(job, palette, { method, runner, params });
           outputs[method] = r.image;
           if (method === 'relayout') for (const [k, v] of Object.entries(r.timings)) stageMs[k] = (stageMs[k] ?? 0) + v;

@@ -41,10 +41,15 @@ export interface EngineParams {
   /** Random-search window at the first iteration of each level (level px) and its decay per iteration. */
   window0: number;
   windowDecay: number;
+  /**
+   * Depth (px) of the band on the mask's inner border where regenerated (not re-labelled) pixels fade into
+   * the smooth continuation of the untouched ones, so copied texture does not end in a step. 0 = none.
+   */
+  seamPx: number;
 }
 
 export const DEFAULT_ENGINE_PARAMS: EngineParams = {
-  gamma: 100,
+  gamma: 20,
   beta: 0,
   coherence: 0.1,
   colourRadius: 2,
@@ -56,6 +61,7 @@ export const DEFAULT_ENGINE_PARAMS: EngineParams = {
   noiseScale: 0.1,
   window0: 6,
   windowDecay: 0.5,
+  seamPx: 5,
 };
 
 export type ProgressEvent =
@@ -298,9 +304,10 @@ export async function runEngine(job: RelayoutJob, palette: Palette, runner: Runn
   }
   const alpha = plane(bw, bh, 1);
   for (let y = 0; y < bh; y++) for (let x = 0; x < bw; x++) alpha.data[y * bw + x] = mask.alpha[(y + by0) * W + x + bx0] / 255;
+  const seam = seamWeights(mask.mask, original.labels, edited.labels, W, bx0, by0, bw, bh, p.seamPx);
   lap('prepare');
   // Colour offsets are measured across the mask's border and spread over it (see models/README.md).
-  const refined = (await run('harmonize', { warped: T(warpedFull), image: T(photoBox), known: T(knownBox), alpha: T(alpha) }, 0.9)).refined;
+  const refined = (await run('harmonize', { warped: T(warpedFull), image: T(photoBox), known: T(knownBox), alpha: T(alpha), seam: T(seam) }, 0.9)).refined;
 
   // Write back: inside the mask the refined pixels, everywhere else the input bytes untouched.
   const out = new Uint8Array(image.data);
@@ -319,6 +326,36 @@ export async function runEngine(job: RelayoutJob, palette: Palette, runner: Runn
   lap('write');
   opts.onProgress?.({ type: 'stage', stageId: 'done', fraction: 1 });
   return { image: { width: W, height: H, data: out }, mask, unchanged: false, timings, levels: [...levels, ...(fs > 1 ? [1] : [])] };
+}
+
+/**
+ * The harmonize stage's `seam` input over a box: masked pixels on the r-th 4-connected ring inside the
+ * mask border get min(1, (depth + 1 − r) / (depth − 1)): 1 on the first two rings, fading to 0 past `depth`. Pixels whose label
+ * changed get 0: an inserted object keeps its crisp edge against what surrounds it.
+ */
+function seamWeights(mask: Uint8Array, original: Uint8Array, edited: Uint8Array, W: number, bx0: number, by0: number, bw: number, bh: number, depth: number): Plane {
+  const out = plane(bw, bh, 1);
+  if (depth <= 0) return out;
+  const ring = new Uint8Array(bw * bh); // 0 = not reached; 1 = outside the mask; r + 1 = ring r
+  for (let y = 0; y < bh; y++) for (let x = 0; x < bw; x++) if (!mask[(y + by0) * W + x + bx0]) ring[y * bw + x] = 1;
+  for (let r = 1; r <= depth; r++) {
+    const next: number[] = [];
+    for (let y = 0; y < bh; y++) {
+      for (let x = 0; x < bw; x++) {
+        const i = y * bw + x;
+        if (ring[i]) continue;
+        const touches = (x > 0 && ring[i - 1] === r) || (x < bw - 1 && ring[i + 1] === r) || (y > 0 && ring[i - bw] === r) || (y < bh - 1 && ring[i + bw] === r);
+        if (touches) next.push(i);
+      }
+    }
+    for (const i of next) {
+      ring[i] = r + 1;
+      const gi = (Math.floor(i / bw) + by0) * W + (i % bw) + bx0;
+      const changed = edited[gi] !== 0 && edited[gi] !== original[gi];
+      out.data[i] = changed ? 0 : Math.min(1, (depth + 1 - r) / Math.max(1, depth - 1));
+    }
+  }
+  return out;
 }
 
 /** Photo and references side by side (each at a multiple of ALIGN), with labels, validity and positions. */

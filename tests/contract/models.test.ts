@@ -45,7 +45,7 @@ test('every committed graph loads unchanged in onnxruntime-node (native CPU, own
         if (id === 'harmonize') {
           const img = new ort.Tensor('float32', new Float32Array(3 * 64).fill(0.5), [1, 3, 8, 8]);
           const one = new ort.Tensor('float32', new Float32Array(64).fill(1), [1, 1, 8, 8]);
-          const r = await s.run({ warped: img, image: img, known: one, alpha: one });
+          const r = await s.run({ warped: img, image: img, known: one, alpha: one, seam: one });
           out[id].value = r.refined.data[0];
         }
       }
@@ -69,11 +69,11 @@ describe('feed validation', () => {
   const one = { type: 'float32', dims: [1, 1, 8, 8] };
 
   test('accepts feeds that match', () => {
-    expect(() => validateFeeds(harmonize, { warped: ok, image: ok, known: one, alpha: one })).not.toThrow();
+    expect(() => validateFeeds(harmonize, { warped: ok, image: ok, known: one, alpha: one, seam: one })).not.toThrow();
   });
   test('names the stage, the tensor and both values on a mismatch', () => {
     expect(() => validateFeeds(harmonize, { warped: ok, image: ok, known: one })).toThrow(ContractMismatchError);
-    expect(() => validateFeeds(harmonize, { warped: ok, image: { type: 'int64', dims: [1, 3, 8, 8] }, known: one, alpha: one })).toThrow(/"harmonize", tensor "image": expected float32, got int64/);
-    expect(() => validateFeeds(harmonize, { warped: ok, image: { type: 'float32', dims: [1, 3, 8, 9] }, known: one, alpha: one })).toThrow(/dim W = 8/);
+    expect(() => validateFeeds(harmonize, { warped: ok, image: { type: 'int64', dims: [1, 3, 8, 8] }, known: one, alpha: one, seam: one })).toThrow(/"harmonize", tensor "image": expected float32, got int64/);
+    expect(() => validateFeeds(harmonize, { warped: ok, image: { type: 'float32', dims: [1, 3, 8, 9] }, known: one, alpha: one, seam: one })).toThrow(/dim W = 8/);
   });
 });

@@ -119,3 +119,42 @@ test('a cancelled run throws CancelledError', async () => {
   ctrl.abort();
   await expect(runEdit(job(), ADE20K, { runner, signal: ctrl.signal })).rejects.toThrow(CancelledError);
 });
+
+/** Mean |luma difference| between each masked pixel on the mask border and the mean of its unmasked 8-neighbours. */
+function borderStep(img: RgbaImage, mask: Uint8Array): number {
+  const w = img.width, h = img.height;
+  const luma = (i: number): number => 0.299 * img.data[i * 4] + 0.587 * img.data[i * 4 + 1] + 0.114 * img.data[i * 4 + 2];
+  let sum = 0, n = 0;
+  for (let y = 1; y < h - 1; y++) {
+    for (let x = 1; x < w - 1; x++) {
+      const i = y * w + x;
+      if (!mask[i]) continue;
+      let around = 0, k = 0;
+      for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) if (!mask[i + dy * w + dx]) { around += luma(i + dy * w + dx); k++; }
+      if (!k) continue;
+      sum += Math.abs(luma(i) - around / k);
+      n++;
+    }
+  }
+  return sum / n;
+}
+
+test('a regenerated region fades into its surroundings on its border; re-labelled pixels keep a crisp edge', async () => {
+  const j = job();
+  // A region of high-contrast stripes, regenerated with the layout unchanged and no feather: only the seam
+  // band can make its border continue the pixels around it.
+  const w = 96, h = 64;
+  for (let y = 0; y < 40; y++) for (let x = 0; x < w; x++) if ((x >> 1) % 2) j.image.data.set([240, 240, 250], (y * w + x) * 4);
+  const extraMask = new Uint8Array(w * h);
+  for (let y = 8; y < 30; y++) for (let x = 30; x < 60; x++) extraMask[y * w + x] = 1;
+  const regen = { ...j, edited: j.original, extraMask, maskOptions: { featherPx: 0 } };
+  const plain = await runEdit(regen, ADE20K, { runner, params: { seamPx: 0 } });
+  const seamed = await runEdit(regen, ADE20K, { runner });
+  expect(borderStep(seamed.image, extraMask)).toBeLessThan(0.5 * borderStep(plain.image, extraMask));
+  expect(outsideMaskChanges(j.image, seamed.image, extraMask)).toBe(0);
+  // Only changed pixels in the mask (no dilation band): the seam band does not apply to them.
+  const relabel = { ...j, maskOptions: { dilatePx: 0, featherPx: 0 } };
+  const a = await runEdit(relabel, ADE20K, { runner, params: { seamPx: 0 } });
+  const b = await runEdit(relabel, ADE20K, { runner });
+  expect(Buffer.compare(Buffer.from(a.image.data), Buffer.from(b.image.data))).toBe(0);
+});

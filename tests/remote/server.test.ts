@@ -123,6 +123,7 @@ test('a JSON request (no binary extension) to a stage model gets JSON outputs', 
       { name: 'image', shape: [1, 3, 2, 2], datatype: 'FP32', data: image },
       { name: 'known', shape: [1, 1, 2, 2], datatype: 'FP32', data: [[[[1, 1], [1, 1]]]] },
       { name: 'alpha', shape: [1, 1, 2, 2], datatype: 'FP32', data: [0, 0, 0, 0] },
+      { name: 'seam', shape: [1, 1, 2, 2], datatype: 'FP32', data: [0, 0, 0, 0] },
     ],
   };
   const r = await postRaw(server.url, 'harmonize', header);
