@@ -336,24 +336,31 @@ export async function runEngine(job: RelayoutJob, palette: Palette, runner: Runn
 function seamWeights(mask: Uint8Array, original: Uint8Array, edited: Uint8Array, W: number, bx0: number, by0: number, bw: number, bh: number, depth: number): Plane {
   const out = plane(bw, bh, 1);
   if (depth <= 0) return out;
-  const ring = new Uint8Array(bw * bh); // 0 = not reached; 1 = outside the mask; r + 1 = ring r
-  for (let y = 0; y < bh; y++) for (let x = 0; x < bw; x++) if (!mask[(y + by0) * W + x + bx0]) ring[y * bw + x] = 1;
-  for (let r = 1; r <= depth; r++) {
-    const next: number[] = [];
-    for (let y = 0; y < bh; y++) {
-      for (let x = 0; x < bw; x++) {
-        const i = y * bw + x;
-        if (ring[i]) continue;
-        const touches = (x > 0 && ring[i - 1] === r) || (x < bw - 1 && ring[i + 1] === r) || (y > 0 && ring[i - bw] === r) || (y < bh - 1 && ring[i + bw] === r);
-        if (touches) next.push(i);
+  // Grow ring by ring from the unmasked pixels, visiting only each ring's neighbours (not the whole box).
+  const reached = new Uint8Array(bw * bh);
+  let frontier: number[] = [];
+  for (let y = 0; y < bh; y++) {
+    for (let x = 0; x < bw; x++) {
+      if (!mask[(y + by0) * W + x + bx0]) {
+        reached[y * bw + x] = 1;
+        frontier.push(y * bw + x);
       }
     }
-    for (const i of next) {
-      ring[i] = r + 1;
-      const gi = (Math.floor(i / bw) + by0) * W + (i % bw) + bx0;
-      const changed = edited[gi] !== 0 && edited[gi] !== original[gi];
-      out.data[i] = changed ? 0 : Math.min(1, (depth + 1 - r) / Math.max(1, depth - 1));
+  }
+  for (let r = 1; r <= depth && frontier.length; r++) {
+    const next: number[] = [];
+    for (const i of frontier) {
+      const x = i % bw;
+      for (const j of [x > 0 ? i - 1 : -1, x < bw - 1 ? i + 1 : -1, i - bw, i + bw]) {
+        if (j < 0 || j >= bw * bh || reached[j]) continue;
+        reached[j] = 1;
+        next.push(j);
+        const gi = (Math.floor(j / bw) + by0) * W + (j % bw) + bx0;
+        const changed = edited[gi] !== 0 && edited[gi] !== original[gi];
+        out.data[j] = changed ? 0 : Math.min(1, (depth + 1 - r) / Math.max(1, depth - 1));
+      }
     }
+    frontier = next;
   }
   return out;
 }
