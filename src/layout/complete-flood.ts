@@ -12,8 +12,10 @@ const BUCKETS = 2048;
 export interface FloodInput {
   width: number;
   height: number;
-  /** Three values per pixel (RGB 0..255), row-major. Only pixels the flood can reach are read. */
+  /** `channels` values per pixel (RGB 0..255, then any extra features), row-major. Only pixels the flood can reach are read. */
   rgb: Float32Array | Uint8Array;
+  /** Values per pixel in `rgb` (default 3); edges are Euclidean distances over all of them. */
+  channels?: number;
   /** Seed label per pixel (0 = to be labeled). Seeds keep their label. */
   seeds: Uint8Array;
   /** When given, only pixels with a non-zero entry may be labeled (others are walls unless seeded). */
@@ -116,6 +118,7 @@ class BucketQueue {
  */
 export function floodLabels(input: FloodInput): FloodResult {
   const { width: w, height: h, rgb, seeds, active, penalty, frontier } = input;
+  const C = input.channels ?? 3;
   const n = w * h;
   const label = new Uint8Array(seeds);
   const priority = new Float32Array(n).fill(Infinity);
@@ -123,8 +126,7 @@ export function floodLabels(input: FloodInput): FloodResult {
 
   const expand = (i: number, l: number, barrier: number): void => {
     const x = i % w;
-    const pi = i * 3;
-    const r = rgb[pi], g = rgb[pi + 1], b = rgb[pi + 2];
+    const pi = i * C;
     for (let k = 0; k < 4; k++) {
       let j: number;
       if (k === 0) { if (x + 1 >= w) continue; j = i + 1; }
@@ -133,9 +135,13 @@ export function floodLabels(input: FloodInput): FloodResult {
       else { j = i - w; if (j < 0) continue; }
       if (label[j]) continue;
       if (active && !active[j]) continue;
-      const pj = j * 3;
-      const dr = rgb[pj] - r, dg = rgb[pj + 1] - g, db = rgb[pj + 2] - b;
-      const edge = Math.sqrt(dr * dr + dg * dg + db * db);
+      const pj = j * C;
+      let d2 = 0;
+      for (let c = 0; c < C; c++) {
+        const d = rgb[pj + c] - rgb[pi + c];
+        d2 += d * d;
+      }
+      const edge = Math.sqrt(d2);
       const bar = edge > barrier ? edge : barrier;
       queue.push(bar + (penalty ? penalty(l, j) : 0), j, l, bar);
     }

@@ -16,6 +16,7 @@ import {
   forEachPixelInCells,
 } from './complete-coarse';
 import { floodLabels } from './complete-flood';
+import { cellFeatures, forestPosterior } from './complete-forest';
 
 export { nearestStrokeLabels } from './complete-baseline';
 
@@ -27,12 +28,18 @@ export interface CompletionTuning {
   colourWeight: number;
   /** Refine borders at full resolution (snap to the photo's edges) within one coarse cell of them. */
   refine: boolean;
+  /** Penalty, in colour-difference units, for a class the forest gives probability 0 at a cell. */
+  forestWeight: number;
+  /** Scale of the forest's posterior as extra flood channels (an edge where the posterior changes). */
+  forestEdge: number;
 }
 
 export const DEFAULT_TUNING: CompletionTuning = {
   coarsePixels: 64_000,
-  colourWeight: 20,
+  colourWeight: 0,
   refine: true,
+  forestWeight: 150,
+  forestEdge: 150,
 };
 
 export interface CompleteOptions {
@@ -59,8 +66,11 @@ export interface CompletionResult {
   confidence: Uint8Array;
 }
 
-/** Confidence is one half when the runner-up class reaches a pixel this many colour-difference units worse… */
-const MARGIN_HALF = 12;
+/**
+ * Confidence is one half when the runner-up class reaches a pixel this many priority units worse (edge
+ * strength plus the forest penalty, which alone spans 0..150)…
+ */
+const MARGIN_HALF = 100;
 /** …and halves again for every this fraction of the image diagonal between a pixel and its class's nearest stroke. */
 const DISTANCE_HALF = 0.1;
 
@@ -102,8 +112,8 @@ const marginConfidence = (margin: number): number => 1 - Math.pow(0.5, margin / 
  * Completes a sparse layout (`sparse.labels`: 0 = unlabeled, k = palette class k−1).
  *
  * Coarse to fine: on a grid of about `coarsePixels` cells, labels flood outward from the strokes in
- * order of the strongest colour edge their path has crossed (a marker watershed), slowed where a
- * cell's colour is unlike the class's strokes; then, in the cells around every border, the same flood
+ * order of the strongest colour-or-texture edge their path has crossed (a marker watershed), slowed
+ * where a cell does not look like the class (a random forest learnt from the stroke cells); then, in the cells around every border, the same flood
  * runs again at full resolution so borders snap to the photo's edges. Strokes are kept exactly.
  * With `opts.previous`, see CompleteOptions.previous.
  *
@@ -126,22 +136,16 @@ export async function completeLayout(photo: RgbaImage, sparse: LabelMap, opts: C
   const strokes = sparse.labels;
   const weight = tuning.colourWeight;
 
-  // Coarse grid: averaged colours, majority stroke labels, and a colour model learnt at this scale
-  // (cell averages are smoother than pixels, so each scale has its own).
+  // Coarse grid: averaged colours and majority stroke labels.
   const grid = coarseGrid(W, H, Math.max(1, Math.round(Math.sqrt(N / tuning.coarsePixels))));
   const { w, h, factor } = grid;
-  const coarseRgb = blurRgb3x3(downsampleRgb(photo, grid), w, h);
-  const coarseBins = colourBins(coarseRgb, w * h);
+  const cellRgb = downsampleRgb(photo, grid);
+  const coarseRgb = blurRgb3x3(cellRgb, w, h);
   const coarseSeeds = downsampleStrokes(strokes, strokePixels, grid);
   const seedCells: number[] = [];
   for (let i = 0; i < w * h; i++) if (coarseSeeds[i]) seedCells.push(i);
-  const coarseTables = colourPenalties(
-    Uint8Array.from(seedCells, (i) => coarseSeeds[i]),
-    Uint16Array.from(seedCells, (i) => coarseBins[i]),
-    classes,
-  );
-  const coarsePenalty = weight > 0 ? (l: number, j: number): number => weight * coarseTables[l]![coarseBins[j]] : null;
-  const coarse = floodLabels({ width: w, height: h, rgb: coarseRgb, seeds: coarseSeeds, penalty: coarsePenalty });
+  const { penalty: coarsePenalty, edges: floodRgb, channels, posterior } = coarseEvidence(photo, grid, cellRgb, coarseRgb, coarseSeeds, seedCells, classes, tuning);
+  const coarse = floodLabels({ width: w, height: h, rgb: floodRgb, channels, seeds: coarseSeeds, penalty: coarsePenalty });
   await step(0.3);
 
   // Coarse confidence. Per class, flooded on its own (cheap at this size): how much stronger an edge
@@ -153,7 +157,7 @@ export async function completeLayout(photo: RgbaImage, sparse: LabelMap, opts: C
   for (const l of classes) {
     const own = new Uint8Array(w * h);
     for (const i of seedCells) if (coarseSeeds[i] === l) own[i] = l;
-    const alone = floodLabels({ width: w, height: h, rgb: coarseRgb, seeds: own, penalty: coarsePenalty });
+    const alone = floodLabels({ width: w, height: h, rgb: floodRgb, channels, seeds: own, penalty: coarsePenalty });
     const d2 = squaredDistanceTransform(w, h, (i) => own[i] !== 0);
     for (let i = 0; i < own.length; i++) {
       if (coarse.label[i] === l) {
@@ -165,12 +169,17 @@ export async function completeLayout(photo: RgbaImage, sparse: LabelMap, opts: C
     }
   }
   const distanceHalf = DISTANCE_HALF * Math.hypot(w, h);
+  const slotOf = new Int16Array(256);
+  classes.forEach((l, k) => (slotOf[l] = k));
   const coarseConfidence = new Float32Array(w * h);
   for (let i = 0; i < w * h; i++) {
     const byEdges = marginConfidence(Math.max(0, runnerUp[i] - coarse.priority[i]));
     const dOwn = Math.sqrt(ownDist2[i]), dOther = Math.sqrt(otherDist2[i]);
     const byDistance = dOther === Infinity ? 1 : Math.max(0, (dOther - dOwn) / (dOther + dOwn + 1e-9));
-    coarseConfidence[i] = Math.max(byEdges, byDistance) * Math.pow(0.5, dOwn / distanceHalf);
+    // The edge margin counts only as far as the forest believes the label (a cell that looks like
+    // several classes is not made sure by a strong edge).
+    const believed = posterior ? posterior[i * classes.length + slotOf[coarse.label[i]]] : 1;
+    coarseConfidence[i] = Math.max(byEdges * believed, byDistance) * Math.pow(0.5, dOwn / distanceHalf);
   }
   await step(0.45);
 
@@ -191,6 +200,56 @@ export async function completeLayout(photo: RgbaImage, sparse: LabelMap, opts: C
   if (opts.previous) result = keepUnaffected(opts.previous, sparse, result);
   onProgress?.(1);
   return { labels: result, confidence };
+}
+
+/**
+ * What the coarse flood sees besides the strokes. A random forest trained on the stroke cells (colour,
+ * texture, context, position; `complete-forest.ts`) gives P(class | cell): a class is slowed by
+ * `forestWeight`·(1 − P) where the cell does not look like it, and the posterior, scaled by
+ * `forestEdge`, joins the colour as flood channels, so a change of texture counts as an edge even
+ * where the mean colour does not change (the mountain band above the trees). The older per-class
+ * colour-histogram penalty (`colourWeight`) can be added; measured redundant with the forest.
+ */
+function coarseEvidence(
+  photo: RgbaImage,
+  grid: CoarseGrid,
+  cellRgb: Float32Array,
+  coarseRgb: Float32Array,
+  coarseSeeds: Uint8Array,
+  seedCells: number[],
+  classes: number[],
+  tuning: CompletionTuning,
+): { penalty: ((l: number, j: number) => number) | null; edges: Float32Array; channels: number; posterior: Float32Array | null } {
+  const n = grid.w * grid.h;
+  const seedLabels = Uint8Array.from(seedCells, (i) => coarseSeeds[i]);
+  const terms: ((l: number, j: number) => number)[] = [];
+  if (tuning.colourWeight > 0) {
+    const bins = colourBins(coarseRgb, n);
+    const tables = colourPenalties(seedLabels, Uint16Array.from(seedCells, (i) => bins[i]), classes);
+    const cw = tuning.colourWeight;
+    terms.push((l, j) => cw * tables[l]![bins[j]]);
+  }
+  let edges = coarseRgb, channels = 3, posterior: Float32Array | null = null;
+  if (tuning.forestWeight > 0 || tuning.forestEdge > 0) {
+    const K = classes.length;
+    const slot = new Int16Array(256);
+    classes.forEach((l, k) => (slot[l] = k));
+    posterior = forestPosterior(cellFeatures(photo, grid, cellRgb), n, Int32Array.from(seedCells), seedLabels, classes);
+    const fw = tuning.forestWeight;
+    const p = posterior;
+    if (fw > 0) terms.push((l, j) => fw * (1 - p[j * K + slot[l]]));
+    if (tuning.forestEdge > 0) {
+      channels = 3 + K;
+      edges = new Float32Array(n * channels);
+      for (let i = 0; i < n; i++) {
+        for (let c = 0; c < 3; c++) edges[i * channels + c] = coarseRgb[i * 3 + c];
+        for (let k = 0; k < K; k++) edges[i * channels + 3 + k] = tuning.forestEdge * p[i * K + k];
+      }
+    }
+  }
+  const penalty =
+    terms.length === 0 ? null : terms.length === 1 ? terms[0] : (l: number, j: number): number => terms[0](l, j) + terms[1](l, j);
+  return { penalty, edges, channels, posterior };
 }
 
 /** Nearest-cell upsampling of coarse labels (row segments filled at once). */

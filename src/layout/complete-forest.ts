@@ -1,0 +1,274 @@
+// A per-cell class posterior for layout completion: a small random forest trained on the stroke cells,
+// over colour, texture and context features of the coarse grid. Strokes tell what each class looks
+// like; the forest turns that into P(class | cell) everywhere, which the flood uses as its penalty (a
+// class is slowed where the cell does not look like it) and as extra edge channels.
+// Pure typed-array code; deterministic (fixed-seed generator).
+import { RgbaImage } from './image';
+import { CoarseGrid } from './complete-coarse';
+
+/** Features per cell (see cellFeatures). */
+export const FEATURES = 11;
+
+/** Box mean of one plane over a (2r+1)² window (edges clamped), via a summed-area table. */
+function boxMean(src: Float32Array, w: number, h: number, r: number): Float32Array {
+  const sat = new Float64Array((w + 1) * (h + 1));
+  for (let y = 0; y < h; y++) {
+    let row = 0;
+    for (let x = 0; x < w; x++) {
+      row += src[y * w + x];
+      sat[(y + 1) * (w + 1) + x + 1] = sat[y * (w + 1) + x + 1] + row;
+    }
+  }
+  const out = new Float32Array(w * h);
+  for (let y = 0; y < h; y++) {
+    const y0 = Math.max(0, y - r), y1 = Math.min(h, y + r + 1);
+    for (let x = 0; x < w; x++) {
+      const x0 = Math.max(0, x - r), x1 = Math.min(w, x + r + 1);
+      const s = sat[y1 * (w + 1) + x1] - sat[y0 * (w + 1) + x1] - sat[y1 * (w + 1) + x0] + sat[y0 * (w + 1) + x0];
+      out[y * w + x] = s / ((y1 - y0) * (x1 - x0));
+    }
+  }
+  return out;
+}
+
+/**
+ * Features of every coarse cell, `FEATURES` floats per cell: opponent colour (lightness, red–green,
+ * yellow–blue) of the cell and of its 9×9-cell neighbourhood, the lightness spread of the cell's own
+ * pixels (fine texture) and of the neighbourhood's cells (coarse texture), the local edge strength, the
+ * cell's lightness against its neighbourhood's, and red–green against yellow–blue. `cellRgb` is the
+ * cells' mean colour.
+ *
+ * No position feature: it scored 0.01–0.02 mean IoU higher on the evaluation, whose simulated strokes
+ * cover every class evenly, but trees extrapolate position as half-planes, so one correcting stroke
+ * (a tree painted into the water) flipped a whole band of the image to its class.
+ */
+export function cellFeatures(photo: RgbaImage, g: CoarseGrid, cellRgb: Float32Array): Float32Array {
+  const { W, H, w, h, factor } = g;
+  const n = w * h;
+  const { data } = photo;
+  // Fine texture: standard deviation of pixel lightness inside each cell.
+  const sum = new Float32Array(n), sum2 = new Float32Array(n), count = new Float32Array(n);
+  for (let Y = 0; Y < H; Y++) {
+    const row = Math.floor(Y / factor) * w;
+    for (let X = 0, p = Y * W * 4; X < W; X++, p += 4) {
+      const i = row + Math.floor(X / factor);
+      const l = (data[p] + data[p + 1] + data[p + 2]) / 3;
+      sum[i] += l;
+      sum2[i] += l * l;
+      count[i]++;
+    }
+  }
+  const L = new Float32Array(n), A = new Float32Array(n), B = new Float32Array(n), fine = new Float32Array(n), L2 = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    const r = cellRgb[i * 3], gr = cellRgb[i * 3 + 1], b = cellRgb[i * 3 + 2];
+    L[i] = (r + gr + b) / 3;
+    A[i] = r - gr;
+    B[i] = (r + gr) / 2 - b;
+    L2[i] = L[i] * L[i];
+    const m = sum[i] / count[i];
+    fine[i] = Math.sqrt(Math.max(0, sum2[i] / count[i] - m * m));
+  }
+  const edge = new Float32Array(n);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const i = y * w + x;
+      const dx = L[x + 1 < w ? i + 1 : i] - L[x > 0 ? i - 1 : i];
+      const dy = L[y + 1 < h ? i + w : i] - L[y > 0 ? i - w : i];
+      edge[i] = Math.hypot(dx, dy);
+    }
+  }
+  const ctxL = boxMean(L, w, h, 4), ctxA = boxMean(A, w, h, 4), ctxB = boxMean(B, w, h, 4);
+  const ctxL2 = boxMean(L2, w, h, 4);
+  const ctxEdge = boxMean(edge, w, h, 1);
+  const out = new Float32Array(n * FEATURES);
+  for (let i = 0; i < n; i++) {
+    const f = i * FEATURES;
+    out[f] = L[i];
+    out[f + 1] = A[i];
+    out[f + 2] = B[i];
+    out[f + 3] = ctxL[i];
+    out[f + 4] = ctxA[i];
+    out[f + 5] = ctxB[i];
+    out[f + 6] = fine[i];
+    out[f + 7] = Math.sqrt(Math.max(0, ctxL2[i] - ctxL[i] * ctxL[i]));
+    out[f + 8] = ctxEdge[i];
+    out[f + 9] = L[i] - ctxL[i];
+    out[f + 10] = A[i] - B[i];
+  }
+  return out;
+}
+
+export interface ForestOptions {
+  trees: number;
+  maxDepth: number;
+  /** Training samples drawn (with replacement) per class per tree, so every class has an equal say. */
+  samplesPerClass: number;
+  /** Nodes with fewer samples become leaves. */
+  minSamples: number;
+  /** Random (feature, threshold) pairs tried per node. */
+  candidates: number;
+}
+
+export const DEFAULT_FOREST: ForestOptions = { trees: 16, maxDepth: 14, samplesPerClass: 800, minSamples: 4, candidates: 24 };
+
+/** A 32-bit seeded generator (mulberry32) so completions are reproducible. */
+function generator(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** One tree in flat arrays: internal nodes hold (feature, threshold, left child); leaves hold K probabilities. */
+interface Tree {
+  feature: Int16Array;
+  threshold: Float32Array;
+  /** Left child index (right = left + 1); −1 for a leaf. */
+  left: Int32Array;
+  /** Offset of a leaf's K probabilities in `leafProb`. */
+  leaf: Int32Array;
+  leafProb: Float32Array;
+}
+
+/**
+ * Posterior P(class | cell) for every cell, `K = classes.length` floats per cell in the order of
+ * `classes`, from a random forest (extremely randomised trees, class-balanced bootstrap) trained on
+ * the cells in `sampleCells` with labels `sampleLabels`.
+ */
+export function forestPosterior(
+  features: Float32Array,
+  cells: number,
+  sampleCells: Int32Array,
+  sampleLabels: Uint8Array,
+  classes: readonly number[],
+  opts: ForestOptions = DEFAULT_FOREST,
+): Float32Array {
+  const K = classes.length;
+  const slot = new Int16Array(256).fill(-1);
+  classes.forEach((l, k) => (slot[l] = k));
+  const byClass: number[][] = classes.map(() => []);
+  for (let s = 0; s < sampleCells.length; s++) {
+    const k = slot[sampleLabels[s]];
+    if (k >= 0) byClass[k].push(sampleCells[s]);
+  }
+  const random = generator(0x5eed);
+  const out = new Float32Array(cells * K);
+  for (let t = 0; t < opts.trees; t++) {
+    const idx: number[] = [], lab: number[] = [];
+    byClass.forEach((list, k) => {
+      if (!list.length) return;
+      for (let s = 0; s < opts.samplesPerClass; s++) {
+        idx.push(list[Math.floor(random() * list.length)]);
+        lab.push(k);
+      }
+    });
+    const tree = growTree(features, Int32Array.from(idx), Uint8Array.from(lab), K, opts, random);
+    for (let i = 0; i < cells; i++) {
+      let node = 0;
+      const f = i * FEATURES;
+      while (tree.left[node] >= 0) node = features[f + tree.feature[node]] < tree.threshold[node] ? tree.left[node] : tree.left[node] + 1;
+      const o = tree.leaf[node];
+      for (let k = 0; k < K; k++) out[i * K + k] += tree.leafProb[o + k];
+    }
+  }
+  for (let i = 0; i < out.length; i++) out[i] /= opts.trees;
+  return out;
+}
+
+function gini(counts: Float64Array, total: number): number {
+  if (total === 0) return 0;
+  let s = 0;
+  for (let k = 0; k < counts.length; k++) s += counts[k] * counts[k];
+  return 1 - s / (total * total);
+}
+
+function growTree(features: Float32Array, cellOf: Int32Array, label: Uint8Array, K: number, opts: ForestOptions, random: () => number): Tree {
+  const feature: number[] = [], threshold: number[] = [], left: number[] = [], leaf: number[] = [], leafProb: number[] = [];
+  const order = Int32Array.from(cellOf.keys());
+  const newNode = (): number => {
+    feature.push(-1);
+    threshold.push(0);
+    left.push(-1);
+    leaf.push(-1);
+    return feature.length - 1;
+  };
+  const makeLeaf = (node: number, from: number, to: number): void => {
+    const counts = new Float64Array(K);
+    for (let s = from; s < to; s++) counts[label[order[s]]]++;
+    leaf[node] = leafProb.length;
+    for (let k = 0; k < K; k++) leafProb.push(counts[k] / (to - from));
+  };
+  const lc = new Float64Array(K), rc = new Float64Array(K);
+  // Depth-first over [from, to) ranges of `order`, partitioned in place at each split.
+  const stack: [number, number, number, number][] = [[newNode(), 0, order.length, 0]];
+  while (stack.length) {
+    const [node, from, to, depth] = stack.pop()!;
+    const m = to - from;
+    let pure = true;
+    for (let s = from + 1; s < to && pure; s++) if (label[order[s]] !== label[order[from]]) pure = false;
+    if (pure || m < opts.minSamples || depth >= opts.maxDepth) {
+      makeLeaf(node, from, to);
+      continue;
+    }
+    let bestScore = Infinity, bestF = -1, bestT = 0;
+    for (let c = 0; c < opts.candidates; c++) {
+      const f = Math.floor(random() * FEATURES);
+      let lo = Infinity, hi = -Infinity;
+      for (let s = from; s < to; s++) {
+        const v = features[cellOf[order[s]] * FEATURES + f];
+        if (v < lo) lo = v;
+        if (v > hi) hi = v;
+      }
+      if (!(hi > lo)) continue;
+      const t = lo + random() * (hi - lo);
+      lc.fill(0);
+      rc.fill(0);
+      let nl = 0;
+      for (let s = from; s < to; s++) {
+        const e = order[s];
+        if (features[cellOf[e] * FEATURES + f] < t) {
+          lc[label[e]]++;
+          nl++;
+        } else rc[label[e]]++;
+      }
+      const score = nl * gini(lc, nl) + (m - nl) * gini(rc, m - nl);
+      if (score < bestScore) {
+        bestScore = score;
+        bestF = f;
+        bestT = t;
+      }
+    }
+    if (bestF < 0) {
+      makeLeaf(node, from, to);
+      continue;
+    }
+    // Partition [from, to) by the split.
+    let i = from, j = to - 1;
+    while (i <= j) {
+      if (features[cellOf[order[i]] * FEATURES + bestF] < bestT) i++;
+      else {
+        const tmp = order[i];
+        order[i] = order[j];
+        order[j] = tmp;
+        j--;
+      }
+    }
+    const l = newNode(), r = newNode();
+    feature[node] = bestF;
+    threshold[node] = bestT;
+    left[node] = l;
+    void r;
+    stack.push([l, from, i, depth + 1], [r, i, to, depth + 1]);
+  }
+  return {
+    feature: Int16Array.from(feature),
+    threshold: Float32Array.from(threshold),
+    left: Int32Array.from(left),
+    leaf: Int32Array.from(leaf),
+    leafProb: Float32Array.from(leafProb),
+  };
+}
