@@ -6,6 +6,7 @@ import {
   completeLayout,
   decodeLabels,
   encodeLabels,
+  InputError,
   LabelMap,
   OffPaletteError,
   Palette,
@@ -21,6 +22,9 @@ export interface CompleteCommandOptions {
   strokes: string;
   out: string;
   confidence?: string;
+  /** An earlier completion (label PNG) and the strokes it was made from: only what the new strokes affect changes. */
+  previous?: string;
+  previousStrokes?: string;
   palette: string;
   quiet?: boolean;
 }
@@ -67,8 +71,21 @@ export async function completeCommand(opts: CompleteCommandOptions): Promise<voi
   const photo = readImage(opts.image, 'image');
   const strokes = readStrokes(opts.strokes, palette);
   if (!sameSize(photo, strokes)) throw new SizeMismatchError(`image ${opts.image} and strokes ${opts.strokes}`, photo, strokes);
+  let previous: { result: LabelMap; strokes: LabelMap } | undefined;
+  if (opts.previous || opts.previousStrokes) {
+    if (!opts.previous || !opts.previousStrokes) {
+      throw new InputError('--previous and --previous-strokes go together: the earlier completion and the strokes it was made from');
+    }
+    const result = decodeLabels(readImage(opts.previous, 'previous completion'), palette);
+    if (result.report.transparent > 0 || result.report.offPalette > MAX_OFF_PALETTE * result.report.pixels) {
+      throw new InputError(`--previous ${opts.previous} is not a completed label map in palette "${palette.name}" (transparent or off-palette pixels)`);
+    }
+    previous = { result: result.map, strokes: readStrokes(opts.previousStrokes, palette) };
+    if (!sameSize(photo, previous.result)) throw new SizeMismatchError(`image ${opts.image} and --previous ${opts.previous}`, photo, previous.result);
+    if (!sameSize(photo, previous.strokes)) throw new SizeMismatchError(`image ${opts.image} and --previous-strokes ${opts.previousStrokes}`, photo, previous.strokes);
+  }
   const t0 = Date.now();
-  const result = await completeLayout(photo, strokes);
+  const result = await completeLayout(photo, strokes, { previous });
   const computeMs = Date.now() - t0;
   writeImage(opts.out, encodeLabels(result.labels, palette));
   if (opts.confidence) writeImage(opts.confidence, greyImage(photo.width, photo.height, result.confidence));
@@ -84,6 +101,11 @@ export async function completeCommand(opts: CompleteCommandOptions): Promise<voi
   }
   const n = photo.width * photo.height;
   const names = [...classes].sort((a, b) => a - b).map((l) => classNameOf(palette, l)).join(', ');
+  if (previous) {
+    let changed = 0;
+    for (let i = 0; i < n; i++) if (result.labels.labels[i] !== previous.result.labels[i]) changed++;
+    log(`Incremental: ${((100 * changed) / n).toFixed(2)}% of pixels changed from ${opts.previous}; the rest stands`);
+  }
   log(`Completed ${photo.width}×${photo.height} from ${((100 * strokePixels) / n).toFixed(1)}% stroke pixels (${names}) → ${opts.out}`);
   log(`Low confidence (< 25%): ${((100 * low) / n).toFixed(1)}% of pixels${opts.confidence ? ` (map → ${opts.confidence})` : ''}`);
   log(`Completion ${(computeMs / 1000).toFixed(2)} s; total with file I/O ${((Date.now() - started) / 1000).toFixed(2)} s`);
@@ -97,6 +119,8 @@ export function registerComplete(program: Command): void {
     .requiredOption('--strokes <file>', 'strokes: label image in palette colours, transparent where unlabeled')
     .requiredOption('--out <file>', 'completed label map (PNG)')
     .option('--confidence <file>', 'also write the per-pixel confidence as a grey PNG (white = sure)')
+    .option('--previous <file>', 'an earlier completion (label PNG): only areas the new strokes affect may change')
+    .option('--previous-strokes <file>', 'the strokes that earlier completion was made from (needed with --previous)')
     .option('--palette <name|file>', 'ade20k, coco, cityscapes or a palette JSON file', 'ade20k')
     .option('-q, --quiet', 'print nothing on success')
     .action((opts: CompleteCommandOptions) => completeCommand(opts));

@@ -95,6 +95,47 @@ describe('relayout complete', () => {
     expect(kite).toBeLessThan(6000); // and not the sky around it
   });
 
+  test('--previous: a correcting stroke changes only the area it reaches; the earlier completion stands elsewhere', () => {
+    // Four flat quadrants; sky strokes on the left, grass top right; the bottom right goes to one of them.
+    const photo = writePng('quads.png', 120, 80, (d) => {
+      box(d, 120, 0, 0, 60, 40, [200, 60, 40, 255]);
+      box(d, 120, 60, 0, 120, 40, [40, 60, 200, 255]);
+      box(d, 120, 0, 40, 60, 80, [40, 190, 60, 255]);
+      box(d, 120, 60, 40, 120, 80, [220, 210, 40, 255]);
+    });
+    const paintFirst = (d: Buffer): void => {
+      box(d, 120, 5, 5, 15, 10, [...colour(SKY), 255]);
+      box(d, 120, 5, 60, 15, 65, [...colour(SKY), 255]);
+      box(d, 120, 95, 5, 105, 10, [...colour(GRASS), 255]);
+    };
+    const first = writePng('first.png', 120, 80, paintFirst);
+    const second = writePng('second.png', 120, 80, (d) => {
+      paintFirst(d);
+      box(d, 120, 80, 55, 110, 60, [...colour(KITE), 255]);
+    });
+    const done = join(tmp, 'done.png');
+    expect(run('complete', '--image', photo, '--strokes', first, '--out', done, '-q')).toBe(0);
+    // Stand in for an earlier result a fresh run would not reproduce: the top-left corner is grass.
+    const earlier = decodeLabels(readImage(done), ADE20K).map;
+    const edited = writePng('edited.png', 120, 80, (d) => {
+      for (let i = 0; i < earlier.labels.length; i++) d.set([...colour(earlier.labels[i]), 255], i * 4);
+      box(d, 120, 0, 0, 4, 4, [...colour(GRASS), 255]);
+    });
+    const next = join(tmp, 'next.png');
+    expect(run('complete', '--image', photo, '--strokes', second, '--out', next, '--previous', edited, '--previous-strokes', first)).toBe(0);
+    expect(stdout).toMatch(/Incremental: \d+\.\d\d% of pixels changed/);
+    const after = decodeLabels(readImage(next), ADE20K).map;
+    const at = (x: number, y: number): number => after.labels[y * 120 + x];
+    expect(at(90, 70)).toBe(KITE); // the new class took the bottom-right quadrant
+    expect(at(1, 1)).toBe(GRASS); // the earlier result stands away from it
+    for (let y = 0; y < 80; y++) for (let x = 0; x < 56; x++) if (x >= 4 || y >= 4) expect(after.labels[y * 120 + x]).toBe(earlier.labels[y * 120 + x]);
+
+    expect(run('complete', '--image', photo, '--strokes', second, '--out', next, '--previous', edited)).toBe(2);
+    expect(stderr).toMatch(/--previous and --previous-strokes go together/);
+    expect(run('complete', '--image', photo, '--strokes', second, '--out', next, '--previous', first, '--previous-strokes', first)).toBe(2);
+    expect(stderr).toMatch(/is not a completed label map/);
+  });
+
   test('strokes of another size: exit code 2 and both sizes named', () => {
     const photo = twoColourPhoto();
     const strokes = writePng('small.png', 80, 50, (d) => box(d, 80, 0, 0, 4, 4, [...colour(SKY), 255]));
