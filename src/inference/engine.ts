@@ -82,6 +82,8 @@ export interface EngineResult {
   levels: number[];
 }
 
+/** Exponent of positionTrust: 1 = position weight (squared distance) falls with the square of the growth ratio. */
+const POSITION_TRUST_POWER = 1;
 const ALIGN = 256;
 /** Most full-resolution pixels warped in one call (see the banded warp in runEngine). */
 const WARP_BAND_PIXELS = 1 << 20; // sources sit at multiples of this in the atlas, so pyramid boxes never straddle two
@@ -185,6 +187,7 @@ export async function runEngine(job: RelayoutJob, palette: Palette, runner: Runn
   const cropAt = (f: number): [number, number, number, number] => [x0 / f, y0 / f, Math.ceil(x1 / f) - x0 / f, Math.ceil(y1 / f) - y0 / f];
   const tgtLabelsFull = targetLabels(edited, compact, x0, y0, cw, ch);
   const tgtPosFull = classRelativePosition(edited.labels, W, H, x0, y0, cw, ch);
+  scalePositions(positionTrust(job.original.labels, edited.labels, W, H, compact), atlas, tgtPosFull, tgtLabelsFull);
   const classTable = classEmbeddings(K);
   const weights = tensor(Float32Array.from(p.featureWeights), [6]);
   const rand = prng(job.seed >>> 0);
@@ -464,6 +467,57 @@ function classRelativePosition(labels: Uint8Array, W: number, H: number, x0: num
     }
   }
   return out;
+}
+
+/**
+ * How far to trust class-relative position per compact class: the ratio of the class's bounding-box
+ * extent in the original layout to that in the edited one (the smaller axis), capped at 1, to the
+ * power POSITION_TRUST_POWER, for classes the frame cuts (stuff: water, sky, hills). Where such a class
+ * grows a lot (flooding a shore with water) position inside its box squeezes the new area onto the old
+ * one — a smooth, compressed map that coherence turns into stripes — so it should count less. Objects
+ * wholly inside the frame keep full trust: a bigger kite should still put its red panel bottom left.
+ */
+export function positionTrust(original: Uint8Array, edited: Uint8Array, W: number, H: number, compact: Uint8Array): Float32Array {
+  const box = (labels: Uint8Array): Int32Array => {
+    const b = new Int32Array(256 * 4);
+    for (let l = 0; l < 256; l++) b.set([W, H, -1, -1], l * 4);
+    for (let y = 0, i = 0; y < H; y++) {
+      for (let x = 0; x < W; x++, i++) {
+        const o = labels[i] * 4;
+        if (x < b[o]) b[o] = x;
+        if (y < b[o + 1]) b[o + 1] = y;
+        if (x > b[o + 2]) b[o + 2] = x;
+        if (y > b[o + 3]) b[o + 3] = y;
+      }
+    }
+    return b;
+  };
+  const a = box(original), e = box(edited);
+  const trust = new Float32Array(256).fill(1);
+  for (let l = 1; l < 256; l++) {
+    const o = l * 4;
+    if (!compact[l] || a[o + 2] < 0 || e[o + 2] < 0) continue;
+    // A class that lies wholly inside the frame is an object: resized, it should map in proportion.
+    const cutByFrame = a[o] === 0 || a[o + 1] === 0 || a[o + 2] === W - 1 || a[o + 3] === H - 1;
+    if (!cutByFrame) continue;
+    const rx = (a[o + 2] - a[o] + 1) / (e[o + 2] - e[o] + 1), ry = (a[o + 3] - a[o + 1] + 1) / (e[o + 3] - e[o + 1] + 1);
+    trust[compact[l]] = Math.pow(Math.min(1, rx, ry), POSITION_TRUST_POWER);
+  }
+  return trust;
+}
+
+/** Multiplies the position planes of the atlas and the target by their class's trust (in place). */
+function scalePositions(trust: Float32Array, atlas: Atlas, tgtPos: Plane, tgtLabels: Plane): void {
+  const scale = (pos: Plane, labels: Plane): void => {
+    const n = pos.width * pos.height;
+    for (let i = 0; i < n; i++) {
+      const t = trust[labels.data[i]];
+      pos.data[i] *= t;
+      pos.data[n + i] *= t;
+    }
+  };
+  scale(atlas.pos, atlas.labels);
+  scale(tgtPos, tgtLabels);
 }
 
 /** Mean colour of each compact class over the valid source pixels (row k = class k; NaN if absent). */
