@@ -12,6 +12,7 @@ import {
   RgbaImage,
   sameSize,
   SizeMismatchError,
+  squaredDistanceTransform,
 } from '../layout';
 import { RelayoutJob } from './job';
 import { compositeKnown, cropPlane, downsample2, Plane, plane, prng, resizeBilinear, sampleNearest } from './planes';
@@ -84,6 +85,8 @@ export interface EngineResult {
 
 /** Exponent of positionTrust: 1 = position weight (squared distance) falls with the square of the growth ratio. */
 const POSITION_TRUST_POWER = 1;
+/** Distance (px) from re-labelled pixels beyond which a dilation-band pixel's own colour guides the search. */
+const BAND_GUIDE_PX = 32;
 const ALIGN = 256;
 /** Most full-resolution pixels warped in one call (see the banded warp in runEngine). */
 const WARP_BAND_PIXELS = 1 << 20; // sources sit at multiples of this in the atlas, so pyramid boxes never straddle two
@@ -173,10 +176,15 @@ export async function runEngine(job: RelayoutJob, palette: Palette, runner: Runn
   // Atlas pyramids by repeated 2× reduction.
   const imgPyr = new Map<number, Plane>([[1, atlas.image]]);
   const validPyr = new Map<number, Plane>([[1, atlas.valid]]);
-  // Target pixels whose colour guides the search: everything outside the mask. The dilation band is
-  // unknown too: it holds the anti-aliased fringe of whatever was removed, which must not be reproduced.
-  const guideKnown = plane(cw, ch, 1);
-  for (let y = 0; y < ch; y++) for (let x = 0; x < cw; x++) guideKnown.data[y * cw + x] = mask.mask[(y + y0) * W + x + x0] ? 0 : 1;
+  // Target pixels whose colour guides the search: everything outside the mask, and the part of the
+  // dilation band that keeps its class and lies more than BAND_GUIDE_PX from any re-labelled pixel
+  // (unless the user asked to regenerate it). Nearer, the band holds the fringe of whatever was removed
+  // (and, where a label layer is painted loosely, parts of the object itself), which must not be
+  // reproduced; farther, its own colours keep a wide regenerated band consistent with the photo
+  // (raising hills regenerates 128 px of sky around them, which came back as a patchwork of blocks
+  // copied from anywhere in the sky). At 12 px the path that lies outside its polygon came back as a
+  // ghost in remove-path; at 32 px it does not.
+  const guideKnown = bandGuide(job, edited.labels, mask.mask, W, x0, y0, cw, ch);
   const guideKnownPyr = new Map<number, Plane>([[1, guideKnown]]);
   for (let f = 2; f <= fc; f *= 2) {
     imgPyr.set(f, downsample2(imgPyr.get(f / 2)!));
@@ -364,6 +372,24 @@ function seamWeights(mask: Uint8Array, original: Uint8Array, edited: Uint8Array,
       }
     }
     frontier = next;
+  }
+  return out;
+}
+
+/** See the call in runEngine: 1 where a pixel's own colour may guide the search, per crop pixel. */
+function bandGuide(job: RelayoutJob, edited: Uint8Array, mask: Uint8Array, W: number, x0: number, y0: number, cw: number, ch: number): Plane {
+  const original = job.original.labels;
+  const at = (i: number): number => ((i / cw) | 0) * W + (i % cw) + x0 + y0 * W;
+  const relabelled = (i: number): boolean => {
+    const j = at(i);
+    return edited[j] !== 0 && edited[j] !== original[j];
+  };
+  const d2 = squaredDistanceTransform(cw, ch, relabelled);
+  const out = plane(cw, ch, 1);
+  const far = BAND_GUIDE_PX * BAND_GUIDE_PX;
+  for (let i = 0; i < cw * ch; i++) {
+    const j = at(i);
+    out.data[i] = !mask[j] || (!job.extraMask?.[j] && edited[j] === original[j] && d2[i] > far) ? 1 : 0;
   }
   return out;
 }
