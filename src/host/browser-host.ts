@@ -148,6 +148,16 @@ export class BrowserHost implements Host {
     return painted;
   }
 
+  /** The playground's "Clear labels": every label pixel transparent, as Select All + Delete in Photoshop. */
+  clearLabelLayer(documentId: number): void {
+    const d = this.doc(documentId);
+    const layer = this.findLayer(d, LABEL_LAYER_NAME);
+    if (!layer) throw new HostError('no label layer', { userMessage: 'There is no label layer to clear.' });
+    layer.image = blank(d.width, d.height);
+    d.history.push('Clear');
+    this.changed();
+  }
+
   /** Test and playground setup: puts pixels into the label layer (creating it) as if the user had painted them. */
   setLabelLayer(documentId: number, image: RgbaImage): void {
     const d = this.doc(documentId);

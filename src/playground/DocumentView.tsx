@@ -1,6 +1,6 @@
 // The playground's stand-in for Photoshop's canvas: the photo with result layers (masked), the label
 // layer as an overlay with adjustable opacity, pencil painting with the mouse in the picked class colour,
-// and a layers list. Reads and changes only the BrowserHost's in-memory document.
+// clearing the label layer (to paint strokes for Complete layout), and a layers list. Reads and changes only the BrowserHost's in-memory document.
 import React, { useEffect, useReducer, useRef, useState } from 'react';
 import { BrowserDocument, BrowserHost, LABEL_LAYER_NAME } from '../host';
 
@@ -75,6 +75,14 @@ export function DocumentView({ host, documentId }: { host: BrowserHost; document
           {brush} px
         </label>
         <span className="fg" title="Foreground colour (pick a class in the panel)" style={{ background: `rgb(${host.foreground.join(',')})` }} />
+        <button
+          data-testid="clear-labels"
+          disabled={!hasLabels}
+          title="Make the whole label layer transparent (Select All + Delete in Photoshop), to paint strokes for Complete layout"
+          onClick={() => host.clearLabelLayer(documentId)}
+        >
+          Clear labels
+        </button>
       </div>
       <div className="stage" style={{ aspectRatio: `${doc.width} / ${doc.height}` }}>
         <canvas ref={baseRef} width={doc.width} height={doc.height} data-testid="photo-canvas" />

@@ -128,3 +128,57 @@ test('Cancel during a run adds nothing and says so', async () => {
   expect(await layerNames()).toEqual(before);
   await page.fill('[data-testid=variations]', '1');
 }, 120000);
+
+test('Clear labels, paint a few strokes, Complete layout: every pixel labelled, strokes kept, one undo step', async () => {
+  await page.fill('[data-testid=label-opacity]', '0.6'); // see the strokes and the completion in the screenshots
+  await page.click('[data-testid=clear-labels]');
+  const strokes: [string, [number, number][]][] = [
+    ['sky', [[20, 30], [160, 45], [300, 25]]],
+    ['water', [[20, 92], [140, 90], [230, 96]]],
+    ['earth', [[120, 190], [220, 185], [310, 192]]],
+    ['boat', [[30, 150], [55, 165]]],
+  ];
+  for (const [name, points] of strokes) {
+    await page.fill('[data-testid=class-search]', name);
+    await page.click(`[data-testid="class-${name}"]`);
+    await paint(points);
+  }
+  const sparse = await page.evaluate(() => {
+    type L = { name: string; image: { data: Uint8Array } };
+    const w = window as unknown as { __relayout: { host: { doc(id: number): { width: number; height: number; layers: L[] } }; documentId: number } };
+    const d = w.__relayout.host.doc(w.__relayout.documentId);
+    const data = d.layers.find((l) => l.name === 'Relayout Labels')!.image.data;
+    let painted = 0;
+    for (let i = 0; i < d.width * d.height; i++) if (data[i * 4 + 3]) painted++;
+    return { painted, total: d.width * d.height, copy: Array.from(data) };
+  });
+  expect(sparse.painted).toBeGreaterThan(200);
+  expect(sparse.painted).toBeLessThan(0.2 * sparse.total); // strokes, not a layout
+  await page.screenshot({ path: join(SHOTS, '5-strokes.png') });
+
+  await page.click('[data-testid=complete-layout]');
+  await page.waitForFunction(() => /Completed the layout/.test(document.querySelector('[data-testid=message]')?.textContent ?? ''), null, { timeout: 60000 });
+  await page.screenshot({ path: join(SHOTS, '6-completed.png') });
+  const done = await page.evaluate(() => {
+    type L = { name: string; image: { data: Uint8Array } };
+    type D = { width: number; height: number; layers: L[]; history: string[] };
+    const w = window as unknown as { __relayout: { host: { doc(id: number): D }; documentId: number } };
+    const d = w.__relayout.host.doc(w.__relayout.documentId);
+    const data = d.layers.find((l) => l.name === 'Relayout Labels')!.image.data;
+    const colours = new Set<string>();
+    let opaque = 0;
+    for (let i = 0; i < d.width * d.height; i++) {
+      if (data[i * 4 + 3] === 255) opaque++;
+      colours.add(`${data[i * 4]},${data[i * 4 + 1]},${data[i * 4 + 2]}`);
+    }
+    return { opaque, colours: [...colours], history: d.history.slice(-1), data: Array.from(data) };
+  });
+  expect(done.opaque).toBe(sparse.total);
+  // ADE20K: sky, water, earth, boat; nothing else.
+  expect(done.colours.sort()).toEqual(['120,120,70', '173,255,0', '6,230,230', '61,230,250'].sort());
+  for (let i = 0; i < sparse.total; i++) {
+    if (!sparse.copy[i * 4 + 3]) continue;
+    for (let c = 0; c < 3; c++) if (done.data[i * 4 + c] !== sparse.copy[i * 4 + c]) throw new Error(`stroke pixel ${i} changed`);
+  }
+  expect(done.history).toEqual(['Relayout: complete layout']);
+}, 120000);
