@@ -2,8 +2,7 @@
 // class of a full layout, random brush strokes (smoothly turning random walks stamped with a round
 // brush) that stay inside the class and cover a given fraction of its pixels. Seeded, so every run sees
 // the same strokes. Node-free.
-import { LabelMap } from '../layout';
-import { prng } from '../inference/planes';
+import { connectedComponents, LabelMap, prng } from '../layout';
 
 /** A stable 32-bit hash of a string (FNV-1a), to derive per-scene, per-class seeds. */
 export function hashString(s: string): number {
@@ -20,38 +19,13 @@ export interface StrokeOptions {
   maxRadiusPx?: number;
 }
 
-/** Connected regions (8-connected) of equal label: the pixel lists of each, for one label. */
-function regionsOf(map: LabelMap): Map<number, number[][]> {
+/** Connected regions (8-connected) of each label: pixel lists and bounds (x1, y1 exclusive). */
+function regionsOf(map: LabelMap): Map<number, ReturnType<typeof connectedComponents>> {
   const { width, height, labels } = map;
-  const seen = new Uint8Array(labels.length);
-  const out = new Map<number, number[][]>();
-  const stack: number[] = [];
-  for (let s = 0; s < labels.length; s++) {
-    const l = labels[s];
-    if (!l || seen[s]) continue;
-    const pixels: number[] = [];
-    seen[s] = 1;
-    stack.push(s);
-    while (stack.length) {
-      const i = stack.pop()!;
-      pixels.push(i);
-      const x = i % width, y = (i - x) / width;
-      for (let dy = -1; dy <= 1; dy++) {
-        for (let dx = -1; dx <= 1; dx++) {
-          const xx = x + dx, yy = y + dy;
-          if (xx < 0 || yy < 0 || xx >= width || yy >= height) continue;
-          const j = yy * width + xx;
-          if (!seen[j] && labels[j] === l) {
-            seen[j] = 1;
-            stack.push(j);
-          }
-        }
-      }
-    }
-    let list = out.get(l);
-    if (!list) out.set(l, (list = []));
-    list.push(pixels);
-  }
+  const out = new Map<number, ReturnType<typeof connectedComponents>>();
+  const present = new Set(labels);
+  present.delete(0);
+  for (const l of present) out.set(l, connectedComponents(Uint8Array.from(labels, (v) => (v === l ? 1 : 0)), width, height));
   return out;
 }
 
@@ -70,18 +44,10 @@ export function simulateStrokes(truth: LabelMap, opts: StrokeOptions): LabelMap 
   const regions = regionsOf(truth);
   for (const label of [...regions.keys()].sort((a, b) => a - b)) {
     const rand = prng(hashString(`${opts.seed}:${label}:${opts.keep}`));
-    for (const pixels of regions.get(label)!) {
+    for (const { pixels, bounds: b } of regions.get(label)!) {
       const target = Math.max(1, Math.round(opts.keep * pixels.length));
       const radius = Math.max(1, Math.min(maxRadius, Math.round(Math.sqrt(target) / 8)));
-      let x0 = width, y0 = height, x1 = 0, y1 = 0;
-      for (const i of pixels) {
-        const x = i % width, y = (i - x) / width;
-        if (x < x0) x0 = x;
-        if (x > x1) x1 = x;
-        if (y < y0) y0 = y;
-        if (y > y1) y1 = y;
-      }
-      const maxLength = Math.max(4 * radius, Math.min(0.5 * Math.hypot(x1 - x0, y1 - y0), 0.2 * Math.min(width, height)));
+      const maxLength = Math.max(4 * radius, Math.min(0.5 * Math.hypot(b.x1 - 1 - b.x0, b.y1 - 1 - b.y0), 0.2 * Math.min(width, height)));
       const step = Math.max(1, radius * 0.75);
       let kept = 0;
       for (let attempt = 0; kept < target && attempt < 10000; attempt++) {

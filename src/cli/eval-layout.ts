@@ -266,7 +266,7 @@ function parseTuning(v: string): Partial<CompletionTuning> {
   try {
     return JSON.parse(v) as Partial<CompletionTuning>;
   } catch {
-    throw new InvalidArgumentError('expected a JSON object, e.g. {"colourWeight":10}');
+    throw new InvalidArgumentError('expected a JSON object, e.g. {"forestWeight":60}');
   }
 }
 
@@ -279,7 +279,7 @@ export function registerEvalLayout(program: Command): void {
     .option('--json <file>', 'also write the summary as JSON: {"keep": {"0.02": {"miou", "accuracy", "baselineMiou"}, …}}')
     .option('--keep <list>', 'fractions of each class kept as strokes', parseKeepList, DEFAULT_KEEP)
     .option('--seeds <list>', 'stroke simulation seeds; scores are averaged over them', parseSeedList, DEFAULT_SEEDS)
-    .option('--tuning <json>', 'override method knobs (experiments), e.g. {"colourWeight":10}', parseTuning)
+    .option('--tuning <json>', 'override method knobs (experiments), e.g. {"forestWeight":60}', parseTuning)
     .option('--no-sheets', 'skip writing overlay sheets')
     .action((o: EvalLayoutOptions) => evalLayout(o).then(() => undefined));
 }

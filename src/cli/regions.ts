@@ -1,7 +1,6 @@
 // Regions for the reconstruction evaluation: seeded blob-shaped masks of a chosen share of the image,
 // either inside one class (the blob clipped to the class under its centre) or across a class border.
-import { LabelMap, squaredDistanceTransform } from '../layout';
-import { prng } from '../inference/planes';
+import { LabelMap, prng, squaredDistanceTransform } from '../layout';
 
 export type RegionKind = 'within' | 'across';
 

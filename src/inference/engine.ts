@@ -9,13 +9,14 @@ import {
   EditMaskResult,
   InputError,
   Palette,
+  prng,
   RgbaImage,
   sameSize,
   SizeMismatchError,
   squaredDistanceTransform,
 } from '../layout';
 import { RelayoutJob } from './job';
-import { compositeKnown, cropPlane, downsample2, Plane, plane, prng, resizeBilinear, sampleNearest } from './planes';
+import { compositeKnown, cropPlane, downsample2, Plane, plane, resizeBilinear, sampleNearest } from './planes';
 import { FloatTensor, Runner, tensor } from './tensor';
 
 export interface EngineParams {
@@ -153,7 +154,9 @@ export async function runEngine(job: RelayoutJob, palette: Palette, runner: Runn
   for (let i = 0; i < n; i++) if (mask.mask[i] && edited.labels[i] && !available[edited.labels[i]]) missing.add(edited.labels[i]);
   if (missing.size) throw new ClassMissingError([...missing].map((l) => classNameOf(palette, l)));
 
-  const atlas = buildAtlas(job, compact);
+  const originalBoxes = classBoxes(job.original.labels, W, H);
+  const editedBoxes = classBoxes(edited.labels, W, H);
+  const atlas = buildAtlas(job, compact, originalBoxes);
   lap('prepare');
 
   // Pyramid plan: dense attention where the atlas has ≤ coarseTokens locations; PatchMatch down to the
@@ -194,8 +197,8 @@ export async function runEngine(job: RelayoutJob, palette: Palette, runner: Runn
   const levelSize = (f: number): [number, number] => [Math.ceil(atlas.width / f), Math.ceil(atlas.height / f)];
   const cropAt = (f: number): [number, number, number, number] => [x0 / f, y0 / f, Math.ceil(x1 / f) - x0 / f, Math.ceil(y1 / f) - y0 / f];
   const tgtLabelsFull = targetLabels(edited, compact, x0, y0, cw, ch);
-  const tgtPosFull = classRelativePosition(edited.labels, W, H, x0, y0, cw, ch);
-  scalePositions(positionTrust(job.original.labels, edited.labels, W, H, compact), atlas, tgtPosFull, tgtLabelsFull);
+  const tgtPosFull = classRelativePosition(edited.labels, editedBoxes, W, H, x0, y0, cw, ch);
+  scalePositions(positionTrust(originalBoxes, editedBoxes, W, H, compact), atlas, tgtPosFull, tgtLabelsFull);
   const classTable = classEmbeddings(K);
   const weights = tensor(Float32Array.from(p.featureWeights), [6]);
   const rand = prng(job.seed >>> 0);
@@ -395,7 +398,7 @@ function bandGuide(job: RelayoutJob, edited: Uint8Array, mask: Uint8Array, W: nu
 }
 
 /** Photo and references side by side (each at a multiple of ALIGN), with labels, validity and positions. */
-function buildAtlas(job: RelayoutJob, compact: Uint8Array): Atlas {
+function buildAtlas(job: RelayoutJob, compact: Uint8Array, photoBoxes: Int32Array): Atlas {
   // Copyable source pixels: everything but an explicit region to regenerate (see runEngine).
   const sources = [{ image: job.image, labels: job.original.labels, masked: job.extraMask ?? null }, ...job.references.map((r) => ({ image: r.image, labels: r.layout.labels, masked: null }))];
   const offsets: number[] = [];
@@ -414,7 +417,7 @@ function buildAtlas(job: RelayoutJob, compact: Uint8Array): Atlas {
   const pos = plane(width, height, 2);
   sources.forEach((s, k) => {
     const { width: sw, height: sh, data } = s.image;
-    const rel = classRelativePosition(s.labels, sw, sh, 0, 0, sw, sh);
+    const rel = classRelativePosition(s.labels, k === 0 ? photoBoxes : classBoxes(s.labels, sw, sh), sw, sh, 0, 0, sw, sh);
     for (let y = 0; y < sh; y++) {
       for (let x = 0; x < sw; x++) {
         const si = y * sw + x;
@@ -470,55 +473,46 @@ function classEmbeddings(K: number): FloatTensor {
  * own pixels at the same relative place (a kite moved across the sky is copied whole, not as a mosaic),
  * and for large background classes it stays close to plain position. Returns the w×h window at (x0, y0).
  */
-function classRelativePosition(labels: Uint8Array, W: number, H: number, x0: number, y0: number, w: number, h: number): Plane {
-  const minX = new Int32Array(256).fill(W), minY = new Int32Array(256).fill(H);
-  const maxX = new Int32Array(256).fill(-1), maxY = new Int32Array(256).fill(-1);
-  for (let y = 0; y < H; y++) {
-    const row = y * W;
-    for (let x = 0; x < W; x++) {
-      const l = labels[row + x];
-      if (x < minX[l]) minX[l] = x;
-      if (x > maxX[l]) maxX[l] = x;
-      if (y < minY[l]) minY[l] = y;
-      if (y > maxY[l]) maxY[l] = y;
-    }
-  }
-  minX[0] = 0; minY[0] = 0; maxX[0] = W - 1; maxY[0] = H - 1;
+function classRelativePosition(labels: Uint8Array, boxes: Int32Array, W: number, H: number, x0: number, y0: number, w: number, h: number): Plane {
+  const b = Int32Array.from(boxes);
+  b.set([0, 0, W - 1, H - 1], 0); // unlabeled pixels: position inside the image
   const out = plane(w, h, 2);
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
-      const l = labels[(y + y0) * W + x + x0];
-      out.data[y * w + x] = (y + y0 - minY[l] + 0.5) / (maxY[l] - minY[l] + 1);
-      out.data[w * h + y * w + x] = (x + x0 - minX[l] + 0.5) / (maxX[l] - minX[l] + 1);
+      const o = labels[(y + y0) * W + x + x0] * 4;
+      out.data[y * w + x] = (y + y0 - b[o + 1] + 0.5) / (b[o + 3] - b[o + 1] + 1);
+      out.data[w * h + y * w + x] = (x + x0 - b[o] + 0.5) / (b[o + 2] - b[o] + 1);
     }
   }
   return out;
 }
 
+/** Bounding box of every label value, 4 ints per label: x0, y0, x1, y1 (inclusive; x1 = −1 when absent). */
+export function classBoxes(labels: Uint8Array, W: number, H: number): Int32Array {
+  const b = new Int32Array(256 * 4);
+  for (let l = 0; l < 256; l++) b.set([W, H, -1, -1], l * 4);
+  for (let y = 0, i = 0; y < H; y++) {
+    for (let x = 0; x < W; x++, i++) {
+      const o = labels[i] * 4;
+      if (x < b[o]) b[o] = x;
+      if (y < b[o + 1]) b[o + 1] = y;
+      if (x > b[o + 2]) b[o + 2] = x;
+      if (y > b[o + 3]) b[o + 3] = y;
+    }
+  }
+  return b;
+}
+
 /**
- * How far to trust class-relative position per compact class: the ratio of the class's bounding-box
- * extent in the original layout to that in the edited one (the smaller axis), capped at 1, to the
+ * How far to trust class-relative position per compact class, from the classBoxes of the original (`a`)
+ * and the edited (`e`) layout: the ratio of the class's bounding-box extent in the original to that in
+ * the edited one (the smaller axis), capped at 1, to the
  * power POSITION_TRUST_POWER, for classes the frame cuts (stuff: water, sky, hills). Where such a class
  * grows a lot (flooding a shore with water) position inside its box squeezes the new area onto the old
  * one — a smooth, compressed map that coherence turns into stripes — so it should count less. Objects
  * wholly inside the frame keep full trust: a bigger kite should still put its red panel bottom left.
  */
-export function positionTrust(original: Uint8Array, edited: Uint8Array, W: number, H: number, compact: Uint8Array): Float32Array {
-  const box = (labels: Uint8Array): Int32Array => {
-    const b = new Int32Array(256 * 4);
-    for (let l = 0; l < 256; l++) b.set([W, H, -1, -1], l * 4);
-    for (let y = 0, i = 0; y < H; y++) {
-      for (let x = 0; x < W; x++, i++) {
-        const o = labels[i] * 4;
-        if (x < b[o]) b[o] = x;
-        if (y < b[o + 1]) b[o + 1] = y;
-        if (x > b[o + 2]) b[o + 2] = x;
-        if (y > b[o + 3]) b[o + 3] = y;
-      }
-    }
-    return b;
-  };
-  const a = box(original), e = box(edited);
+export function positionTrust(a: Int32Array, e: Int32Array, W: number, H: number, compact: Uint8Array): Float32Array {
   const trust = new Float32Array(256).fill(1);
   for (let l = 1; l < 256; l++) {
     const o = l * 4;

@@ -5,6 +5,7 @@
 // Pure typed-array code; deterministic (fixed-seed generator).
 import { RgbaImage } from './image';
 import { CoarseGrid } from './complete-coarse';
+import { prng } from './random';
 
 /** Features per cell (see cellFeatures). */
 export const FEATURES = 11;
@@ -111,17 +112,6 @@ export interface ForestOptions {
 
 export const DEFAULT_FOREST: ForestOptions = { trees: 16, maxDepth: 14, samplesPerClass: 800, minSamples: 4, candidates: 24 };
 
-/** A 32-bit seeded generator (mulberry32) so completions are reproducible. */
-function generator(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** One tree in flat arrays: internal nodes hold (feature, threshold, left child); leaves hold K probabilities. */
 interface Tree {
@@ -155,7 +145,7 @@ export function forestPosterior(
     const k = slot[sampleLabels[s]];
     if (k >= 0) byClass[k].push(sampleCells[s]);
   }
-  const random = generator(0x5eed);
+  const random = prng(0x5eed);
   const out = new Float32Array(cells * K);
   for (let t = 0; t < opts.trees; t++) {
     const idx: number[] = [], lab: number[] = [];
@@ -257,11 +247,10 @@ function growTree(features: Float32Array, cellOf: Int32Array, label: Uint8Array,
         j--;
       }
     }
-    const l = newNode(), r = newNode();
+    const l = newNode(), r = newNode(); // r = l + 1, as `left` promises
     feature[node] = bestF;
     threshold[node] = bestT;
     left[node] = l;
-    void r;
     stack.push([l, from, i, depth + 1], [r, i, to, depth + 1]);
   }
   return {

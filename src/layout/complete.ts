@@ -3,6 +3,7 @@
 // imports nothing outside src/layout.
 import { CancelledError, InputError, SizeMismatchError } from './errors';
 import { assertRgba, LabelMap, RgbaImage, sameSize } from './image';
+import { connectedComponents } from './mask';
 import { squaredDistanceTransform } from './distance';
 import { colourBin, colourBins, colourPenalties } from './complete-colour';
 import {
@@ -144,7 +145,7 @@ export async function completeLayout(photo: RgbaImage, sparse: LabelMap, opts: C
   const coarseSeeds = downsampleStrokes(strokes, strokePixels, grid);
   const seedCells: number[] = [];
   for (let i = 0; i < w * h; i++) if (coarseSeeds[i]) seedCells.push(i);
-  const { penalty: coarsePenalty, edges: floodRgb, channels, posterior } = coarseEvidence(photo, grid, cellRgb, coarseRgb, coarseSeeds, seedCells, classes, tuning);
+  const { penalty: coarsePenalty, edges: floodRgb, channels, belief } = coarseEvidence(photo, grid, cellRgb, coarseRgb, coarseSeeds, seedCells, classes, tuning);
   const coarse = floodLabels({ width: w, height: h, rgb: floodRgb, channels, seeds: coarseSeeds, penalty: coarsePenalty });
   await step(0.3);
 
@@ -169,8 +170,6 @@ export async function completeLayout(photo: RgbaImage, sparse: LabelMap, opts: C
     }
   }
   const distanceHalf = DISTANCE_HALF * Math.hypot(w, h);
-  const slotOf = new Int16Array(256);
-  classes.forEach((l, k) => (slotOf[l] = k));
   const coarseConfidence = new Float32Array(w * h);
   for (let i = 0; i < w * h; i++) {
     const byEdges = marginConfidence(Math.max(0, runnerUp[i] - coarse.priority[i]));
@@ -178,7 +177,7 @@ export async function completeLayout(photo: RgbaImage, sparse: LabelMap, opts: C
     const byDistance = dOther === Infinity ? 1 : Math.max(0, (dOther - dOwn) / (dOther + dOwn + 1e-9));
     // The edge margin counts only as far as the forest believes the label (a cell that looks like
     // several classes is not made sure by a strong edge).
-    const believed = posterior ? posterior[i * classes.length + slotOf[coarse.label[i]]] : 1;
+    const believed = belief ? belief(coarse.label[i], i) : 1;
     coarseConfidence[i] = Math.max(byEdges * believed, byDistance) * Math.pow(0.5, dOwn / distanceHalf);
   }
   await step(0.45);
@@ -204,7 +203,7 @@ export async function completeLayout(photo: RgbaImage, sparse: LabelMap, opts: C
 
 /**
  * What the coarse flood sees besides the strokes. A random forest trained on the stroke cells (colour,
- * texture, context, position; `complete-forest.ts`) gives P(class | cell): a class is slowed by
+ * texture, context; `complete-forest.ts`) gives P(class | cell), returned as `belief`: a class is slowed by
  * `forestWeight`·(1 − P) where the cell does not look like it, and the posterior, scaled by
  * `forestEdge`, joins the colour as flood channels, so a change of texture counts as an edge even
  * where the mean colour does not change (the mountain band above the trees). The older per-class
@@ -219,7 +218,12 @@ function coarseEvidence(
   seedCells: number[],
   classes: number[],
   tuning: CompletionTuning,
-): { penalty: ((l: number, j: number) => number) | null; edges: Float32Array; channels: number; posterior: Float32Array | null } {
+): {
+  penalty: ((l: number, j: number) => number) | null;
+  edges: Float32Array;
+  channels: number;
+  belief: ((l: number, cell: number) => number) | null;
+} {
   const n = grid.w * grid.h;
   const seedLabels = Uint8Array.from(seedCells, (i) => coarseSeeds[i]);
   const terms: ((l: number, j: number) => number)[] = [];
@@ -229,15 +233,17 @@ function coarseEvidence(
     const cw = tuning.colourWeight;
     terms.push((l, j) => cw * tables[l]![bins[j]]);
   }
-  let edges = coarseRgb, channels = 3, posterior: Float32Array | null = null;
+  let edges = coarseRgb, channels = 3;
+  let belief: ((l: number, cell: number) => number) | null = null;
   if (tuning.forestWeight > 0 || tuning.forestEdge > 0) {
     const K = classes.length;
     const slot = new Int16Array(256);
     classes.forEach((l, k) => (slot[l] = k));
-    posterior = forestPosterior(cellFeatures(photo, grid, cellRgb), n, Int32Array.from(seedCells), seedLabels, classes);
+    const p = forestPosterior(cellFeatures(photo, grid, cellRgb), n, Int32Array.from(seedCells), seedLabels, classes);
+    const P = (l: number, cell: number): number => p[cell * K + slot[l]];
+    belief = P;
     const fw = tuning.forestWeight;
-    const p = posterior;
-    if (fw > 0) terms.push((l, j) => fw * (1 - p[j * K + slot[l]]));
+    if (fw > 0) terms.push((l, j) => fw * (1 - P(l, j)));
     if (tuning.forestEdge > 0) {
       channels = 3 + K;
       edges = new Float32Array(n * channels);
@@ -249,7 +255,7 @@ function coarseEvidence(
   }
   const penalty =
     terms.length === 0 ? null : terms.length === 1 ? terms[0] : (l: number, j: number): number => terms[0](l, j) + terms[1](l, j);
-  return { penalty, edges, channels, posterior };
+  return { penalty, edges, channels, belief };
 }
 
 /** Nearest-cell upsampling of coarse labels (row segments filled at once). */
@@ -401,32 +407,13 @@ export function keepUnaffected(previous: { result: LabelMap; strokes: LabelMap }
   const n = width * height;
   const prev = previous.result.labels;
   const out = new Uint8Array(prev);
-  const stack = new Int32Array(n);
-  let top = 0;
-  const accepted = new Uint8Array(n);
-  for (let i = 0; i < n; i++) {
-    if (strokes.labels[i] !== previous.strokes.labels[i]) {
-      accepted[i] = 1;
-      stack[top++] = i;
-    }
-  }
-  while (top > 0) {
-    const i = stack[--top];
-    out[i] = next.labels[i];
-    const x = i % width, y = (i - x) / width;
-    for (let dy = -1; dy <= 1; dy++) {
-      const yy = y + dy;
-      if (yy < 0 || yy >= height) continue;
-      for (let dx = -1; dx <= 1; dx++) {
-        const xx = x + dx;
-        if (xx < 0 || xx >= width) continue;
-        const j = yy * width + xx;
-        if (!accepted[j] && next.labels[j] !== prev[j]) {
-          accepted[j] = 1;
-          stack[top++] = j;
-        }
-      }
-    }
+  // Regions of pixels whose label changed or whose stroke changed; those holding a changed stroke take
+  // the new labels.
+  const strokeChanged = (i: number): boolean => strokes.labels[i] !== previous.strokes.labels[i];
+  const candidates = new Uint8Array(n);
+  for (let i = 0; i < n; i++) if (next.labels[i] !== prev[i] || strokeChanged(i)) candidates[i] = 1;
+  for (const { pixels } of connectedComponents(candidates, width, height)) {
+    if (pixels.some(strokeChanged)) for (const i of pixels) out[i] = next.labels[i];
   }
   for (let i = 0; i < n; i++) if (strokes.labels[i]) out[i] = strokes.labels[i];
   return { width, height, labels: out };

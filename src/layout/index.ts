@@ -9,5 +9,6 @@ export * from './mask';
 export * from './polygon';
 export * from './resample';
 export { squaredDistanceTransform } from './distance';
+export { prng } from './random';
 export * from './complete';
 export { utf8Decode, utf8Encode } from './utf8';

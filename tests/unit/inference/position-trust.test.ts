@@ -1,5 +1,5 @@
 // positionTrust: how much the engine trusts class-relative position per class when the layout changes.
-import { positionTrust } from '../../../src/inference/engine';
+import { classBoxes, positionTrust as trustFromBoxes } from '../../../src/inference/engine';
 
 const W = 100, H = 60;
 
@@ -13,6 +13,10 @@ function layout(waterTop: number, kite?: [number, number, number, number]): Uint
   }
   return l;
 }
+
+/** positionTrust from two layouts (the engine passes the boxes it has already computed). */
+const positionTrust = (original: Uint8Array, edited: Uint8Array, w: number, h: number, compact: Uint8Array): Float32Array =>
+  trustFromBoxes(classBoxes(original, w, h), classBoxes(edited, w, h), w, h, compact);
 
 const compact = new Uint8Array(256);
 compact[1] = 1;
