@@ -33,14 +33,20 @@ export interface CompletionTuning {
   forestWeight: number;
   /** Scale of the forest's posterior as extra flood channels (an edge where the posterior changes). */
   forestEdge: number;
+  /**
+   * Self-training: after a first flood, the cells whose flooded label the forest believes at least this
+   * much join the strokes as training cells, and forest and flood run once more. 0 turns it off.
+   */
+  selfTrainBelief: number;
 }
 
 export const DEFAULT_TUNING: CompletionTuning = {
-  coarsePixels: 64_000,
+  coarsePixels: 250_000,
   colourWeight: 0,
   refine: true,
   forestWeight: 150,
   forestEdge: 150,
+  selfTrainBelief: 0.4,
 };
 
 export interface CompleteOptions {
@@ -114,12 +120,14 @@ const marginConfidence = (margin: number): number => 1 - Math.pow(0.5, margin / 
  *
  * Coarse to fine: on a grid of about `coarsePixels` cells, labels flood outward from the strokes in
  * order of the strongest colour-or-texture edge their path has crossed (a marker watershed), slowed
- * where a cell does not look like the class (a random forest learnt from the stroke cells); then, in the cells around every border, the same flood
- * runs again at full resolution so borders snap to the photo's edges. Strokes are kept exactly.
+ * where a cell does not look like the class (a random forest learnt from the stroke cells, then once more
+ * from the strokes plus the cells the first flood and forest agree on); then, in the cells around every
+ * border, the same flood runs again at full resolution so borders snap to the photo's edges. Strokes
+ * are kept exactly.
  * With `opts.previous`, see CompleteOptions.previous.
  *
  * Throws SizeMismatchError, InputError (no strokes) or CancelledError. Runs anywhere; yields to the
- * host between stages so progress can be drawn and `opts.signal` is honoured. About a second per
+ * host between stages so progress can be drawn and `opts.signal` is honoured. About three seconds per
  * 4 MP on one core (README has the measurements).
  */
 export async function completeLayout(photo: RgbaImage, sparse: LabelMap, opts: CompleteOptions = {}): Promise<CompletionResult> {
@@ -145,8 +153,22 @@ export async function completeLayout(photo: RgbaImage, sparse: LabelMap, opts: C
   const coarseSeeds = downsampleStrokes(strokes, strokePixels, grid);
   const seedCells: number[] = [];
   for (let i = 0; i < w * h; i++) if (coarseSeeds[i]) seedCells.push(i);
-  const { penalty: coarsePenalty, edges: floodRgb, channels, belief } = coarseEvidence(photo, grid, cellRgb, coarseRgb, coarseSeeds, seedCells, classes, tuning);
-  const coarse = floodLabels({ width: w, height: h, rgb: floodRgb, channels, seeds: coarseSeeds, penalty: coarsePenalty });
+  const features = tuning.forestWeight > 0 || tuning.forestEdge > 0 ? cellFeatures(photo, grid, cellRgb) : null;
+  let evidence = coarseEvidence(features, coarseRgb, seedCells, Uint8Array.from(seedCells, (i) => coarseSeeds[i]), classes, tuning);
+  const flood = (seeds: Uint8Array): ReturnType<typeof floodLabels> =>
+    floodLabels({ width: w, height: h, rgb: evidence.edges, channels: evidence.channels, seeds, penalty: evidence.penalty });
+  let coarse = flood(coarseSeeds);
+  await step(0.2);
+  // Self-training: strokes show only part of what a class looks like (one panel of a kite, the lit side
+  // of a hill). Cells the first pass labelled and the forest agrees with teach the forest the rest.
+  const strokeBelief = evidence.belief;
+  if (evidence.belief && tuning.selfTrainBelief > 0) {
+    const sure = agreedCells(coarse.label, coarseSeeds, evidence.belief, tuning.selfTrainBelief);
+    const cells = seedCells.concat(sure);
+    evidence = coarseEvidence(features, coarseRgb, cells, Uint8Array.from(cells, (i) => coarseSeeds[i] || coarse.label[i]), classes, tuning);
+    coarse = flood(coarseSeeds);
+  }
+  const belief = strokeBelief;
   await step(0.3);
 
   // Coarse confidence. Per class, flooded on its own (cheap at this size): how much stronger an edge
@@ -158,7 +180,7 @@ export async function completeLayout(photo: RgbaImage, sparse: LabelMap, opts: C
   for (const l of classes) {
     const own = new Uint8Array(w * h);
     for (const i of seedCells) if (coarseSeeds[i] === l) own[i] = l;
-    const alone = floodLabels({ width: w, height: h, rgb: floodRgb, channels, seeds: own, penalty: coarsePenalty });
+    const alone = flood(own);
     const d2 = squaredDistanceTransform(w, h, (i) => own[i] !== 0);
     for (let i = 0; i < own.length; i++) {
       if (coarse.label[i] === l) {
@@ -202,7 +224,7 @@ export async function completeLayout(photo: RgbaImage, sparse: LabelMap, opts: C
 }
 
 /**
- * What the coarse flood sees besides the strokes. A random forest trained on the stroke cells (colour,
+ * What the coarse flood sees besides the strokes. A random forest trained on `sampleCells` (colour,
  * texture, context; `complete-forest.ts`) gives P(class | cell), returned as `belief`: a class is slowed by
  * `forestWeight`·(1 − P) where the cell does not look like it, and the posterior, scaled by
  * `forestEdge`, joins the colour as flood channels, so a change of texture counts as an edge even
@@ -210,12 +232,10 @@ export async function completeLayout(photo: RgbaImage, sparse: LabelMap, opts: C
  * colour-histogram penalty (`colourWeight`) can be added; measured redundant with the forest.
  */
 function coarseEvidence(
-  photo: RgbaImage,
-  grid: CoarseGrid,
-  cellRgb: Float32Array,
+  features: Float32Array | null,
   coarseRgb: Float32Array,
-  coarseSeeds: Uint8Array,
-  seedCells: number[],
+  sampleCells: number[],
+  sampleLabels: Uint8Array,
   classes: number[],
   tuning: CompletionTuning,
 ): {
@@ -224,22 +244,21 @@ function coarseEvidence(
   channels: number;
   belief: ((l: number, cell: number) => number) | null;
 } {
-  const n = grid.w * grid.h;
-  const seedLabels = Uint8Array.from(seedCells, (i) => coarseSeeds[i]);
+  const n = coarseRgb.length / 3;
   const terms: ((l: number, j: number) => number)[] = [];
   if (tuning.colourWeight > 0) {
     const bins = colourBins(coarseRgb, n);
-    const tables = colourPenalties(seedLabels, Uint16Array.from(seedCells, (i) => bins[i]), classes);
+    const tables = colourPenalties(sampleLabels, Uint16Array.from(sampleCells, (i) => bins[i]), classes);
     const cw = tuning.colourWeight;
     terms.push((l, j) => cw * tables[l]![bins[j]]);
   }
   let edges = coarseRgb, channels = 3;
   let belief: ((l: number, cell: number) => number) | null = null;
-  if (tuning.forestWeight > 0 || tuning.forestEdge > 0) {
+  if (features) {
     const K = classes.length;
     const slot = new Int16Array(256);
     classes.forEach((l, k) => (slot[l] = k));
-    const p = forestPosterior(cellFeatures(photo, grid, cellRgb), n, Int32Array.from(seedCells), seedLabels, classes);
+    const p = forestPosterior(features, n, Int32Array.from(sampleCells), sampleLabels, classes);
     const P = (l: number, cell: number): number => p[cell * K + slot[l]];
     belief = P;
     const fw = tuning.forestWeight;
@@ -256,6 +275,13 @@ function coarseEvidence(
   const penalty =
     terms.length === 0 ? null : terms.length === 1 ? terms[0] : (l: number, j: number): number => terms[0](l, j) + terms[1](l, j);
   return { penalty, edges, channels, belief };
+}
+
+/** Unseeded cells whose flooded label the forest gives at least `minBelief`. */
+function agreedCells(labels: Uint8Array, seeds: Uint8Array, belief: (l: number, cell: number) => number, minBelief: number): number[] {
+  const cells: number[] = [];
+  for (let i = 0; i < labels.length; i++) if (!seeds[i] && labels[i] && belief(labels[i], i) >= minBelief) cells.push(i);
+  return cells;
 }
 
 /** Nearest-cell upsampling of coarse labels (row segments filled at once). */
