@@ -8,6 +8,7 @@ import {
   computeEditMask,
   EditMaskResult,
   InputError,
+  isRelabelled,
   Palette,
   prng,
   RgbaImage,
@@ -84,8 +85,6 @@ export interface EngineResult {
   levels: number[];
 }
 
-/** Exponent of positionTrust: 1 = position weight (squared distance) falls with the square of the growth ratio. */
-const POSITION_TRUST_POWER = 1;
 /** Distance (px) from re-labelled pixels beyond which a dilation-band pixel's own colour guides the search. */
 const BAND_GUIDE_PX = 32;
 const ALIGN = 256;
@@ -370,8 +369,7 @@ function seamWeights(mask: Uint8Array, original: Uint8Array, edited: Uint8Array,
         reached[j] = 1;
         next.push(j);
         const gi = (Math.floor(j / bw) + by0) * W + (j % bw) + bx0;
-        const changed = edited[gi] !== 0 && edited[gi] !== original[gi];
-        out.data[j] = changed ? 0 : Math.min(1, (depth + 1 - r) / Math.max(1, depth - 1));
+        out.data[j] = isRelabelled(original, edited, gi) ? 0 : Math.min(1, (depth + 1 - r) / Math.max(1, depth - 1));
       }
     }
     frontier = next;
@@ -383,11 +381,7 @@ function seamWeights(mask: Uint8Array, original: Uint8Array, edited: Uint8Array,
 function bandGuide(job: RelayoutJob, edited: Uint8Array, mask: Uint8Array, W: number, x0: number, y0: number, cw: number, ch: number): Plane {
   const original = job.original.labels;
   const at = (i: number): number => ((i / cw) | 0) * W + (i % cw) + x0 + y0 * W;
-  const relabelled = (i: number): boolean => {
-    const j = at(i);
-    return edited[j] !== 0 && edited[j] !== original[j];
-  };
-  const d2 = squaredDistanceTransform(cw, ch, relabelled);
+  const d2 = squaredDistanceTransform(cw, ch, (i) => isRelabelled(original, edited, at(i)));
   const out = plane(cw, ch, 1);
   const far = BAND_GUIDE_PX * BAND_GUIDE_PX;
   for (let i = 0; i < cw * ch; i++) {
@@ -506,8 +500,8 @@ export function classBoxes(labels: Uint8Array, W: number, H: number): Int32Array
 /**
  * How far to trust class-relative position per compact class, from the classBoxes of the original (`a`)
  * and the edited (`e`) layout: the ratio of the class's bounding-box extent in the original to that in
- * the edited one (the smaller axis), capped at 1, to the
- * power POSITION_TRUST_POWER, for classes the frame cuts (stuff: water, sky, hills). Where such a class
+ * the edited one (the smaller axis), capped at 1 (position weight, a squared distance, then falls with
+ * the square of the growth ratio), for classes the frame cuts (stuff: water, sky, hills). Where such a class
  * grows a lot (flooding a shore with water) position inside its box squeezes the new area onto the old
  * one — a smooth, compressed map that coherence turns into stripes — so it should count less. Objects
  * wholly inside the frame keep full trust: a bigger kite should still put its red panel bottom left.
@@ -521,7 +515,7 @@ export function positionTrust(a: Int32Array, e: Int32Array, W: number, H: number
     const cutByFrame = a[o] === 0 || a[o + 1] === 0 || a[o + 2] === W - 1 || a[o + 3] === H - 1;
     if (!cutByFrame) continue;
     const rx = (a[o + 2] - a[o] + 1) / (e[o + 2] - e[o] + 1), ry = (a[o + 3] - a[o + 1] + 1) / (e[o + 3] - e[o + 1] + 1);
-    trust[compact[l]] = Math.pow(Math.min(1, rx, ry), POSITION_TRUST_POWER);
+    trust[compact[l]] = Math.min(1, rx, ry);
   }
   return trust;
 }

@@ -161,14 +161,14 @@ export async function completeLayout(photo: RgbaImage, sparse: LabelMap, opts: C
   await step(0.2);
   // Self-training: strokes show only part of what a class looks like (one panel of a kite, the lit side
   // of a hill). Cells the first pass labelled and the forest agrees with teach the forest the rest.
-  const strokeBelief = evidence.belief;
-  if (evidence.belief && tuning.selfTrainBelief > 0) {
-    const sure = agreedCells(coarse.label, coarseSeeds, evidence.belief, tuning.selfTrainBelief);
+  // Confidence keeps the stroke-only forest: the self-trained one agrees with the flood by construction.
+  const belief = evidence.belief;
+  if (belief && tuning.selfTrainBelief > 0) {
+    const sure = agreedCells(coarse.label, coarseSeeds, belief, tuning.selfTrainBelief);
     const cells = seedCells.concat(sure);
     evidence = coarseEvidence(features, coarseRgb, cells, Uint8Array.from(cells, (i) => coarseSeeds[i] || coarse.label[i]), classes, tuning);
     coarse = flood(coarseSeeds);
   }
-  const belief = strokeBelief;
   await step(0.3);
 
   // Coarse confidence. Per class, flooded on its own (cheap at this size): how much stronger an edge

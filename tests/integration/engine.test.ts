@@ -10,21 +10,23 @@ const TREE = labelOf(ADE20K, 'tree');
 const runner = nodeRunner(1);
 afterAll(() => runner.dispose());
 
-/** 96×64: a blue-ish textured sky above a darker water band with ripples. */
-function scene(): { image: RgbaImage; layout: LabelMap } {
-  const w = 96, h = 64;
+/** w×h: sky coloured by `sky` above row `horizon`, a darker water band with ripples below. */
+function skyOverWater(w: number, h: number, horizon: number, sky: (x: number, y: number) => number[]): { image: RgbaImage; layout: LabelMap } {
   const data = new Uint8Array(w * h * 4);
   const layout = labelMap(w, h, SKY);
-  rect(layout, 0, 40, w, h, WATER);
+  rect(layout, 0, horizon, w, h, WATER);
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
       const p = (y * w + x) * 4;
-      if (y < 40) data.set([90 + y, 140 + ((x * 7 + y * 3) % 11), 220, 255], p);
+      if (y < horizon) data.set([...sky(x, y), 255], p);
       else data.set([20, 60 + ((x * 5) % 17), 110 + ((y * 13 + x) % 23), 255], p);
     }
   }
   return { image: { width: w, height: h, data }, layout };
 }
+
+/** 96×64: a blue-ish textured sky above a darker water band with ripples. */
+const scene = (): { image: RgbaImage; layout: LabelMap } => skyOverWater(96, 64, 40, (x, y) => [90 + y, 140 + ((x * 7 + y * 3) % 11), 220]);
 
 const job = (over: Partial<RelayoutJob> = {}): RelayoutJob => {
   const { image, layout } = scene();
@@ -165,18 +167,11 @@ test('far from the re-labelled pixels a wide dilation band keeps the photo’s o
   // re-labelled ones are guided by their own colours, so they come back close to the photo; the band
   // next to the new water is regenerated freely.
   const w = 128, h = 96;
-  const data = new Uint8Array(w * h * 4);
-  const layout = labelMap(w, h, SKY);
-  rect(layout, 0, 72, w, h, WATER);
-  for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      const p = (y * w + x) * 4;
-      const cloud = 40 * Math.max(0, Math.sin((y + x * 0.2) / 6));
-      if (y < 72) data.set([60 + y * 2 + cloud, 100 + y + cloud, 200 + cloud / 4, 255], p);
-      else data.set([20, 60 + ((x * 5) % 17), 110 + ((y * 13 + x) % 23), 255], p);
-    }
-  }
-  const image = { width: w, height: h, data };
+  const { image, layout } = skyOverWater(w, h, 72, (x, y) => {
+    const cloud = 40 * Math.max(0, Math.sin((y + x * 0.2) / 6));
+    return [60 + y * 2 + cloud, 100 + y + cloud, 200 + cloud / 4];
+  });
+  const data = image.data;
   const edited = labelMap(w, h);
   edited.labels.set(layout.labels);
   rect(edited, 48, 56, 80, 72, WATER);
