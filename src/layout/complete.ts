@@ -422,9 +422,11 @@ function refineBorders(
 }
 
 /**
- * Incremental completion: accepts `next` labels only in connected regions of changed pixels that touch
- * a stroke pixel added, recoloured or erased since `previous.strokes`; everywhere else the previous
- * result stands, so a correcting stroke cannot ripple across the image. Strokes are kept exactly.
+ * Incremental completion: accepts `next` labels only for pixels that go to or come from a class whose
+ * strokes were added, recoloured or erased since `previous.strokes`, in connected regions of such
+ * pixels that touch a changed stroke pixel; everywhere else the previous result stands, so a
+ * correcting stroke cannot ripple across the image (not even as a one-pixel shift of an unrelated
+ * border that the retrained forest would settle differently). Strokes are kept exactly.
  */
 export function keepUnaffected(previous: { result: LabelMap; strokes: LabelMap }, strokes: LabelMap, next: LabelMap): LabelMap {
   if (!sameSize(previous.result, next)) throw new SizeMismatchError('previous completion and photo', previous.result, next);
@@ -433,11 +435,22 @@ export function keepUnaffected(previous: { result: LabelMap; strokes: LabelMap }
   const n = width * height;
   const prev = previous.result.labels;
   const out = new Uint8Array(prev);
-  // Regions of pixels whose label changed or whose stroke changed; those holding a changed stroke take
-  // the new labels.
+  // Classes whose strokes changed; regions of pixels relabelled to or from one of them (or whose stroke
+  // changed) take the new labels when they hold a changed stroke.
   const strokeChanged = (i: number): boolean => strokes.labels[i] !== previous.strokes.labels[i];
+  const touched = new Uint8Array(256);
+  for (let i = 0; i < n; i++) {
+    if (strokeChanged(i)) {
+      touched[strokes.labels[i]] = 1;
+      touched[previous.strokes.labels[i]] = 1;
+    }
+  }
+  touched[0] = 0;
   const candidates = new Uint8Array(n);
-  for (let i = 0; i < n; i++) if (next.labels[i] !== prev[i] || strokeChanged(i)) candidates[i] = 1;
+  for (let i = 0; i < n; i++) {
+    const relabelled = next.labels[i] !== prev[i] && (touched[next.labels[i]] || touched[prev[i]]);
+    if (relabelled || strokeChanged(i)) candidates[i] = 1;
+  }
   for (const { pixels } of connectedComponents(candidates, width, height)) {
     if (pixels.some(strokeChanged)) for (const i of pixels) out[i] = next.labels[i];
   }
