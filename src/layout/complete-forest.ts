@@ -107,7 +107,11 @@ export function cellFeatures(photo: RgbaImage, g: CoarseGrid, cellRgb: Float32Ar
     out[f + 10] = A[i] - B[i];
     const y = Math.floor(i / w), x = i - y * w;
     const up = Math.max(0, y - ABOVE_BELOW_CELLS) * w + x, down = Math.min(h - 1, y + ABOVE_BELOW_CELLS) * w + x;
-    [up, down].forEach((j, k) => out.set([nearL[j], nearA[j], nearB[j]], f + 11 + 3 * k));
+    for (let k = 0, j = up; k < 2; k++, j = down) {
+      out[f + 11 + 3 * k] = nearL[j];
+      out[f + 12 + 3 * k] = nearA[j];
+      out[f + 13 + 3 * k] = nearB[j];
+    }
   }
   return out;
 }

@@ -437,22 +437,20 @@ export function keepUnaffected(previous: { result: LabelMap; strokes: LabelMap }
   const out = new Uint8Array(prev);
   // Classes whose strokes changed; regions of pixels relabelled to or from one of them (or whose stroke
   // changed) take the new labels when they hold a changed stroke.
-  const strokeChanged = (i: number): boolean => strokes.labels[i] !== previous.strokes.labels[i];
+  const strokeChanged = new Uint8Array(n);
   const touched = new Uint8Array(256);
   for (let i = 0; i < n; i++) {
-    if (strokeChanged(i)) {
+    if (strokes.labels[i] !== previous.strokes.labels[i]) {
+      strokeChanged[i] = 1;
       touched[strokes.labels[i]] = 1;
       touched[previous.strokes.labels[i]] = 1;
     }
   }
   touched[0] = 0;
-  const candidates = new Uint8Array(n);
-  for (let i = 0; i < n; i++) {
-    const relabelled = next.labels[i] !== prev[i] && (touched[next.labels[i]] || touched[prev[i]]);
-    if (relabelled || strokeChanged(i)) candidates[i] = 1;
-  }
+  const candidates = new Uint8Array(strokeChanged);
+  for (let i = 0; i < n; i++) if (next.labels[i] !== prev[i] && (touched[next.labels[i]] || touched[prev[i]])) candidates[i] = 1;
   for (const { pixels } of connectedComponents(candidates, width, height)) {
-    if (pixels.some(strokeChanged)) for (const i of pixels) out[i] = next.labels[i];
+    if (pixels.some((i) => strokeChanged[i])) for (const i of pixels) out[i] = next.labels[i];
   }
   for (let i = 0; i < n; i++) if (strokes.labels[i]) out[i] = strokes.labels[i];
   return { width, height, labels: out };

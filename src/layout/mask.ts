@@ -44,6 +44,11 @@ export interface EditMaskResult extends EditMask {
   bounds: Bounds | null;
 }
 
+/** Whether pixel `i` was re-labelled: the edited layout gives it a class different from the original's. */
+export function isRelabelled(original: Uint8Array, edited: Uint8Array, i: number): boolean {
+  return edited[i] !== 0 && edited[i] !== original[i];
+}
+
 /**
  * Builds the edit mask from the original and edited layouts (same size; 0 = unlabeled).
  *
@@ -53,11 +58,6 @@ export interface EditMaskResult extends EditMask {
  * changed region is dilated by its own radius; the result's `alpha` ramps from 0 at the mask border to 255
  * `featherPx` inside it (never below 255 on changed pixels), so outside `mask` nothing is touched.
  */
-/** Whether pixel `i` was re-labelled: the edited layout gives it a class different from the original's. */
-export function isRelabelled(original: Uint8Array, edited: Uint8Array, i: number): boolean {
-  return edited[i] !== 0 && edited[i] !== original[i];
-}
-
 export function computeEditMask(original: LabelMap, edited: LabelMap, options: EditMaskOptions = {}): EditMaskResult {
   if (!sameSize(original, edited)) throw new SizeMismatchError('original and edited layouts', original, edited);
   const { width, height } = edited;
