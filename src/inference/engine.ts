@@ -17,7 +17,7 @@ import {
   squaredDistanceTransform,
 } from '../layout';
 import { RelayoutJob } from './job';
-import { compositeKnown, cropPlane, downsample2, Plane, plane, resizeBilinear, sampleNearest } from './planes';
+import { compositeKnown, cropPlane, downsample2, downsample2ByLabel, Plane, plane, resizeBilinear, sampleNearest } from './planes';
 import { FloatTensor, Runner, tensor } from './tensor';
 
 export interface EngineParams {
@@ -88,6 +88,8 @@ export interface EngineResult {
 /** Distance (px) from re-labelled pixels beyond which a dilation-band pixel's own colour guides the search. */
 const BAND_GUIDE_PX = 32;
 const ALIGN = 256;
+/** Margin (level pixels) around the mask's box searched at every level finer than the coarsest. */
+const LEVEL_MARGIN = 12;
 /** Most full-resolution pixels warped in one call (see the banded warp in runEngine). */
 const WARP_BAND_PIXELS = 1 << 20; // sources sit at multiples of this in the atlas, so pyramid boxes never straddle two
 
@@ -98,6 +100,21 @@ interface Atlas {
   labels: Plane; // 1ch compact ids
   valid: Plane; // 1ch
   pos: Plane; // 2ch: position inside the bounding box of the pixel's class in its source (see classRelativePosition)
+}
+
+/** A rectangle of the photo in full-resolution pixels, x1 and y1 exclusive. */
+interface Rect {
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+}
+
+/** Particles [M, 2, H, W] cropped by a plane crop (as M·2 channels). */
+function cropParticles(particles: FloatTensor, crop: (pl: Plane) => Plane): FloatTensor {
+  const [M, , h, w] = particles.dims;
+  const out = crop({ width: w, height: h, channels: M * 2, data: particles.data });
+  return tensor(out.data, [M, 2, out.height, out.width]);
 }
 
 function checkCancel(signal?: AbortSignal): void {
@@ -145,6 +162,10 @@ export async function runEngine(job: RelayoutJob, palette: Palette, runner: Runn
   const available = new Uint8Array(256);
   let anyValid = false;
   for (let i = 0; i < n; i++) if (!blocked?.[i]) { available[original.labels[i]] = 1; anyValid = true; }
+  // Classes a reference may supply: those the photo lacks and those the edit paints.
+  const fromReference = new Uint8Array(256);
+  for (let l = 0; l < 256; l++) fromReference[l] = available[l] ? 0 : 1;
+  for (let i = 0; i < n; i++) if (mask.mask[i] && isRelabelled(original.labels, edited.labels, i)) fromReference[edited.labels[i]] = 1;
   for (const r of job.references) { anyValid = true; for (const l of r.layout.labels) available[l] = 1; }
   if (!anyValid) {
     throw new InputError('The mask covers the whole image and no reference image was given: there is no style to copy from. Add a reference image.');
@@ -155,7 +176,7 @@ export async function runEngine(job: RelayoutJob, palette: Palette, runner: Runn
 
   const originalBoxes = classBoxes(job.original.labels, W, H);
   const editedBoxes = classBoxes(edited.labels, W, H);
-  const atlas = buildAtlas(job, compact, originalBoxes);
+  const atlas = buildAtlas(job, compact, originalBoxes, fromReference);
   lap('prepare');
 
   // Pyramid plan: dense attention where the atlas has ≤ coarseTokens locations; PatchMatch down to the
@@ -170,14 +191,35 @@ export async function runEngine(job: RelayoutJob, palette: Palette, runner: Runn
   const x1 = Math.min(W, Math.ceil((b.x1 + margin) / fc) * fc);
   const y1 = Math.min(H, Math.ceil((b.y1 + margin) / fc) * fc);
   const cw = x1 - x0, ch = y1 - y0;
-  let fs = 1;
-  while ((cw / fs) * (ch / fs) > p.searchPixels && fs < fc) fs *= 2;
-  const levels: number[] = [];
-  for (let f = fc; f >= fs; f /= 2) levels.push(f);
+  // The coarsest level searches the whole crop (its margin is the dense attention's context); each finer
+  // level only the mask's box plus LEVEL_MARGIN level pixels, inside its parent's rectangle and on the
+  // parent's grid, since pixels outside the mask only keep their own colour. Levels go down while the
+  // next rectangle has ≤ searchPixels level pixels: a wide edit then still reaches a fine level, where
+  // jumping from 8 px particles straight to full resolution stacked copies in terraces and blocks.
+  const rects = new Map<number, Rect>([[fc, { x0, y0, x1, y1 }]]);
+  const levels: number[] = [fc];
+  for (let f = fc / 2; f >= 1; f /= 2) {
+    const parent = rects.get(2 * f)!, m = LEVEL_MARGIN * f, g = 2 * f;
+    const r: Rect = {
+      x0: Math.max(parent.x0, Math.floor((b.x0 - m) / g) * g),
+      y0: Math.max(parent.y0, Math.floor((b.y0 - m) / g) * g),
+      x1: Math.min(parent.x1, Math.ceil((b.x1 + m) / g) * g),
+      y1: Math.min(parent.y1, Math.ceil((b.y1 + m) / g) * g),
+    };
+    if (Math.ceil((r.x1 - r.x0) / f) * Math.ceil((r.y1 - r.y0) / f) > p.searchPixels) break;
+    rects.set(f, r);
+    levels.push(f);
+  }
+  const fs = levels[levels.length - 1];
 
-  // Atlas pyramids by repeated 2× reduction.
+  // Atlas pyramids by repeated 2× reduction, colour and validity by class: a coarse pixel is made of the
+  // pixels of its own class only, so a thin class (a distant ridge under a bright sky) keeps its colour
+  // at coarse levels instead of a blend with its neighbour, which the finer levels would then reproduce
+  // as a glowing band along every copied ridge; and it is a valid source when its own class's pixels
+  // are (a reference's ridge stays copyable when the sky around it is not).
   const imgPyr = new Map<number, Plane>([[1, atlas.image]]);
   const validPyr = new Map<number, Plane>([[1, atlas.valid]]);
+  const labelPyr = new Map<number, Plane>([[1, atlas.labels]]);
   // Target pixels whose colour guides the search: everything outside the mask, and the part of the
   // dilation band that keeps its class and lies more than BAND_GUIDE_PX from any re-labelled pixel
   // (unless the user asked to regenerate it). Nearer, the band holds the fringe of whatever was removed
@@ -189,12 +231,23 @@ export async function runEngine(job: RelayoutJob, palette: Palette, runner: Runn
   const guideKnown = bandGuide(job, edited.labels, mask.mask, W, x0, y0, cw, ch);
   const guideKnownPyr = new Map<number, Plane>([[1, guideKnown]]);
   for (let f = 2; f <= fc; f *= 2) {
-    imgPyr.set(f, downsample2(imgPyr.get(f / 2)!));
-    validPyr.set(f, downsample2(validPyr.get(f / 2)!, 'min'));
+    const [lw, lh] = [Math.ceil(atlas.width / f), Math.ceil(atlas.height / f)];
+    labelPyr.set(f, sampleNearest(atlas.labels, lw, lh));
+    imgPyr.set(f, downsample2ByLabel(imgPyr.get(f / 2)!, labelPyr.get(f / 2)!, labelPyr.get(f)!));
+    validPyr.set(f, downsample2ByLabel(validPyr.get(f / 2)!, labelPyr.get(f / 2)!, labelPyr.get(f)!, 'min'));
     guideKnownPyr.set(f, downsample2(guideKnownPyr.get(f / 2)!, 'min'));
   }
   const levelSize = (f: number): [number, number] => [Math.ceil(atlas.width / f), Math.ceil(atlas.height / f)];
-  const cropAt = (f: number): [number, number, number, number] => [x0 / f, y0 / f, Math.ceil(x1 / f) - x0 / f, Math.ceil(y1 / f) - y0 / f];
+  // A level's rectangle in level pixels of the atlas: [x, y, width, height].
+  const cropAt = (f: number): [number, number, number, number] => {
+    const r = rects.get(f)!;
+    return [r.x0 / f, r.y0 / f, Math.ceil(r.x1 / f) - r.x0 / f, Math.ceil(r.y1 / f) - r.y0 / f];
+  };
+  // A crop-sized full-resolution plane over level f's rectangle, sampled to level pixels.
+  const atLevel = (full: Plane, f: number, tw: number, th: number): Plane => {
+    const r = rects.get(f)!;
+    return sampleNearest(cropPlane(full, r.x0 - x0, r.y0 - y0, r.x1 - r.x0, r.y1 - r.y0), tw, th);
+  };
   const tgtLabelsFull = targetLabels(edited, compact, x0, y0, cw, ch);
   const tgtPosFull = classRelativePosition(edited.labels, editedBoxes, W, H, x0, y0, cw, ch);
   scalePositions(positionTrust(originalBoxes, editedBoxes, W, H, compact), atlas, tgtPosFull, tgtLabelsFull);
@@ -229,18 +282,24 @@ export async function runEngine(job: RelayoutJob, palette: Palette, runner: Runn
     lap('prepare');
     const valid = validPyr.get(f)!;
     const srcImg = compositeKnown(imgPyr.get(f)!, context, valid);
-    const labels = sampleNearest(atlas.labels, lw, lh);
+    const labels = labelPyr.get(f)!;
     const pos = sampleNearest(atlas.pos, lw, lh);
-    const known = guideKnownPyr.get(f)!;
+    const known = cropPlane(guideKnownPyr.get(f)!, tx - x0 / f, ty - y0 / f, tw, th);
     const base = compositeKnown(cropPlane(imgPyr.get(f)!, tx, ty, tw, th), cropPlane(context, tx, ty, tw, th), known);
-    const tgtLabels = sampleNearest(tgtLabelsFull, tw, th);
+    const tgtLabels = atLevel(tgtLabelsFull, f, tw, th);
+    // The parent level's planes over this level's rectangle (which lies on the parent's grid).
+    const fromParent = (pl: Plane): Plane => {
+      const [px, py, pw, ph] = cropAt(2 * f);
+      const ox = tx / 2 - px, oy = ty / 2 - py;
+      return cropPlane(pl, ox, oy, Math.min(Math.ceil(tw / 2), pw - ox), Math.min(Math.ceil(th / 2), ph - oy));
+    };
     // At the coarsest level a hole's colour is guessed from nearby known pixels of its own class; where
     // there are none (a kite inserted into sky) the colour must not steer the match, or the kite would be
     // copied from its sky-blue part. Finer levels trust the synthesis so far.
     const coarseGuess = warped ? null : sameClassColour(base, known, tgtLabels, p.colourRadius, classMeanColours(srcImg, labels, valid, K), p.classColourTrust);
-    const guide = warped ? compositeKnown(base, resizeBilinear(warped, tw, th), known) : coarseGuess!.colour;
+    const guide = warped ? compositeKnown(base, resizeBilinear(fromParent(warped), tw, th), known) : coarseGuess!.colour;
     const tgtColourWeight = coarseGuess ? coarseGuess.trust : plane(tw, th, 1, 1);
-    const tgtPos = sampleNearest(tgtPosFull, tw, th);
+    const tgtPos = atLevel(tgtPosFull, f, tw, th);
     const home = homeMap(tx, ty, tw, th);
     lap('prepare');
     const frac = 0.05 + (0.7 * li) / levels.length;
@@ -260,7 +319,7 @@ export async function runEngine(job: RelayoutJob, palette: Palette, runner: Runn
       for (let i = 0; i < noise.length; i++) noise[i] = rand() * 2 - 1;
       const out = await run('refine-level', {
         tgtFeatures: tgtFeat, srcFeatures: srcFeat, tgtLabels: T(tgtLabels), srcLabels: T(labels), srcValid: T(valid),
-        tgtHome: T(home), parentParticles: particles, noise: tensor(noise, [2, 3, 2, th, tw]),
+        tgtHome: T(home), parentParticles: cropParticles(particles, fromParent), noise: tensor(noise, [2, 3, 2, th, tw]),
         params: tensor(Float32Array.from([p.labelPenalty, prevF / f, p.window0, p.windowDecay, p.coherence]), [5]),
       }, frac, f);
       particles = out.particles;
@@ -278,21 +337,22 @@ export async function runEngine(job: RelayoutJob, palette: Palette, runner: Runn
   // across): the finest particles, upsampled, pick full-resolution source pixels. The box starts on the
   // particle grid so that each pixel keeps its own parent.
   const PAD = 8;
-  const bx0 = x0 + Math.floor((Math.max(x0, b.x0 - PAD) - x0) / fs) * fs;
-  const by0 = y0 + Math.floor((Math.max(y0, b.y0 - PAD) - y0) / fs) * fs;
-  const bw = Math.min(x1, b.x1 + PAD) - bx0, bh = Math.min(y1, b.y1 + PAD) - by0;
+  const rs = rects.get(fs)!;
+  const bx0 = rs.x0 + Math.floor((Math.max(rs.x0, b.x0 - PAD) - rs.x0) / fs) * fs;
+  const by0 = rs.y0 + Math.floor((Math.max(rs.y0, b.y0 - PAD) - rs.y0) / fs) * fs;
+  const bw = Math.min(rs.x1, b.x1 + PAD) - bx0, bh = Math.min(rs.y1, b.y1 + PAD) - by0;
   const photoBox = cropPlane(atlas.image, bx0, by0, bw, bh);
   const knownBox = cropPlane(guideKnown, bx0 - x0, by0 - y0, bw, bh);
   let warpedFull: Plane;
   if (fs > 1) {
     const [, , tw, th] = cropAt(fs);
-    const px0 = (bx0 - x0) / fs, py0 = (by0 - y0) / fs;
+    const px0 = (bx0 - rs.x0) / fs, py0 = (by0 - rs.y0) / fs;
     const pw = Math.min(Math.ceil(bw / fs), tw - px0), ph = Math.min(Math.ceil(bh / fs), th - py0);
     const M = particles!.dims[0];
     const partPlane: Plane = { width: tw, height: th, channels: M * 2, data: particles!.data };
     const scorePlane: Plane = { width: tw, height: th, channels: M, data: scores!.data };
     // With beta = 0 the guide does not enter the score, so the (costly) upsampled synthesis is skipped.
-    const guide = p.beta > 0 ? compositeKnown(photoBox, cropPlane(resizeBilinear(warped!, cw, ch), bx0 - x0, by0 - y0, bw, bh), knownBox) : photoBox;
+    const guide = p.beta > 0 ? compositeKnown(photoBox, cropPlane(resizeBilinear(warped!, tw * fs, th * fs), bx0 - rs.x0, by0 - rs.y0, bw, bh), knownBox) : photoBox;
     const tgtLabelsBox = cropPlane(tgtLabelsFull, bx0 - x0, by0 - y0, bw, bh);
     warpedFull = plane(bw, bh, 3);
     // In bands of whole particle rows, so the graph's intermediates (candidates × pixels) stay bounded:
@@ -313,7 +373,7 @@ export async function runEngine(job: RelayoutJob, palette: Palette, runner: Runn
       for (let c = 0; c < 3; c++) warpedFull.data.set(w.warped.data.subarray(c * bw * hb, (c + 1) * bw * hb), c * bw * bh + yA * bw);
     }
   } else {
-    warpedFull = cropPlane(warped!, bx0 - x0, by0 - y0, bw, bh);
+    warpedFull = cropPlane(warped!, bx0 - rs.x0, by0 - rs.y0, bw, bh);
   }
   const alpha = plane(bw, bh, 1);
   for (let y = 0; y < bh; y++) for (let x = 0; x < bw; x++) alpha.data[y * bw + x] = mask.alpha[(y + by0) * W + x + bx0] / 255;
@@ -377,22 +437,41 @@ function seamWeights(mask: Uint8Array, original: Uint8Array, edited: Uint8Array,
   return out;
 }
 
-/** See the call in runEngine: 1 where a pixel's own colour may guide the search, per crop pixel. */
+/**
+ * See the call in runEngine: 1 where a pixel's own colour may guide the search, per crop pixel. The
+ * fringe that must not guide is that of another class: a band pixel is measured only from re-labelled
+ * pixels that were of a class other than its own (the sky around raised hills was sky, and its own
+ * colours keep the clouds at that height instead of the horizon glow that borders the original ridge).
+ */
 function bandGuide(job: RelayoutJob, edited: Uint8Array, mask: Uint8Array, W: number, x0: number, y0: number, cw: number, ch: number): Plane {
   const original = job.original.labels;
   const at = (i: number): number => ((i / cw) | 0) * W + (i % cw) + x0 + y0 * W;
-  const d2 = squaredDistanceTransform(cw, ch, (i) => isRelabelled(original, edited, at(i)));
   const out = plane(cw, ch, 1);
   const far = BAND_GUIDE_PX * BAND_GUIDE_PX;
+  // Band pixels that may guide, by class: unchanged, in the mask, not explicitly regenerated.
+  const bandClasses = new Set<number>();
   for (let i = 0; i < cw * ch; i++) {
     const j = at(i);
-    out.data[i] = !mask[j] || (!job.extraMask?.[j] && edited[j] === original[j] && d2[i] > far) ? 1 : 0;
+    if (!mask[j]) out.data[i] = 1;
+    else if (!job.extraMask?.[j] && edited[j] === original[j]) bandClasses.add(edited[j]);
+  }
+  for (const c of bandClasses) {
+    const d2 = squaredDistanceTransform(cw, ch, (i) => isRelabelled(original, edited, at(i)) && original[at(i)] !== c);
+    for (let i = 0; i < cw * ch; i++) {
+      const j = at(i);
+      if (mask[j] && !job.extraMask?.[j] && edited[j] === c && original[j] === c && d2[i] > far) out.data[i] = 1;
+    }
   }
   return out;
 }
 
-/** Photo and references side by side (each at a multiple of ALIGN), with labels, validity and positions. */
-function buildAtlas(job: RelayoutJob, compact: Uint8Array, photoBoxes: Int32Array): Atlas {
+/**
+ * Photo and references side by side (each at a multiple of ALIGN), with labels, validity and positions.
+ * A reference's pixels are valid only for the classes in `fromReference` (those the photo lacks or the
+ * edit paints): everything else keeps the photo's own look, so the sky regenerated around a hill taken
+ * from a sunset does not turn into that sunset's glow.
+ */
+function buildAtlas(job: RelayoutJob, compact: Uint8Array, photoBoxes: Int32Array, fromReference: Uint8Array): Atlas {
   // Copyable source pixels: everything but an explicit region to regenerate (see runEngine).
   const sources = [{ image: job.image, labels: job.original.labels, masked: job.extraMask ?? null }, ...job.references.map((r) => ({ image: r.image, labels: r.layout.labels, masked: null }))];
   const offsets: number[] = [];
@@ -420,7 +499,7 @@ function buildAtlas(job: RelayoutJob, compact: Uint8Array, photoBoxes: Int32Arra
         image.data[an + ai] = data[si * 4 + 1] / 255;
         image.data[2 * an + ai] = data[si * 4 + 2] / 255;
         labels.data[ai] = compact[s.labels[si]];
-        valid.data[ai] = s.masked && s.masked[si] ? 0 : 1;
+        valid.data[ai] = (s.masked && s.masked[si]) || (k > 0 && !fromReference[s.labels[si]]) ? 0 : 1;
         pos.data[ai] = rel.data[si];
         pos.data[an + ai] = rel.data[sw * sh + si];
       }

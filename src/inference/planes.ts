@@ -47,6 +47,37 @@ export function downsample2(p: Plane, reduce: 'mean' | 'min' = 'mean'): Plane {
   return out;
 }
 
+/**
+ * 2× downsampling by class: each output pixel reduces (mean or min) only those of its 2×2 children whose
+ * label equals its own (`labels` at this size, `parentLabels` at the output size), or all of them when
+ * none does. Chained level by level, a coarse pixel is made of the pixels of its own class only.
+ */
+export function downsample2ByLabel(p: Plane, labels: Plane, parentLabels: Plane, reduce: 'mean' | 'min' = 'mean'): Plane {
+  const w = Math.ceil(p.width / 2), h = Math.ceil(p.height / 2);
+  const out = plane(w, h, p.channels);
+  const sn = p.width * p.height, dn = w * h;
+  const lab = labels.data, own = parentLabels.data;
+  const min = reduce === 'min';
+  for (let y = 0; y < h; y++) {
+    const r0 = 2 * y * p.width, r1 = Math.min(p.height - 1, 2 * y + 1) * p.width;
+    for (let x = 0; x < w; x++) {
+      const x0 = 2 * x, x1 = Math.min(p.width - 1, 2 * x + 1);
+      const a = r0 + x0, b = r0 + x1, c = r1 + x0, d = r1 + x1, l = own[y * w + x];
+      let ma = lab[a] === l, mb = lab[b] === l, mc = lab[c] === l, md = lab[d] === l;
+      if (!(ma || mb || mc || md)) ma = mb = mc = md = true;
+      const k = +ma + +mb + +mc + +md;
+      for (let ch = 0; ch < p.channels; ch++) {
+        const s0 = ch * sn;
+        const va = p.data[s0 + a], vb = p.data[s0 + b], vc = p.data[s0 + c], vd = p.data[s0 + d];
+        out.data[ch * dn + y * w + x] = min
+          ? Math.min(ma ? va : Infinity, mb ? vb : Infinity, mc ? vc : Infinity, md ? vd : Infinity)
+          : ((ma ? va : 0) + (mb ? vb : 0) + (mc ? vc : 0) + (md ? vd : 0)) / k;
+      }
+    }
+  }
+  return out;
+}
+
 /** Nearest sampling of a 1-channel label plane at the centres of f×f blocks (labels are never averaged). */
 export function sampleNearest(p: Plane, width: number, height: number): Plane {
   const out = plane(width, height, p.channels);

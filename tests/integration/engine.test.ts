@@ -106,6 +106,31 @@ test('a reference image supplies a class the photo lacks', async () => {
   expect(outsideMaskChanges(j.image, r.image, r.mask.mask)).toBe(0);
 });
 
+test('a reference supplies only what the photo lacks or the edit paints: the sky around new trees stays the photo\'s own', async () => {
+  const j = job();
+  j.edited.labels.set(j.original.labels); // no sky painted: the edit adds trees only
+  rect(j.edited, 30, 28, 60, 52, TREE); // across the horizon: the band above was next to water, so its colour does not guide
+  // The reference: a red sky over trees, so any of its sky copied into the photo shows.
+  const refImage: RgbaImage = { width: 48, height: 40, data: new Uint8Array(48 * 40 * 4) };
+  const refLayout = labelMap(48, 40, SKY);
+  rect(refLayout, 0, 20, 48, 40, TREE);
+  for (let i = 0; i < 48 * 40; i++) refImage.data.set(i < 48 * 20 ? [230, 40 + (i % 7), 30, 255] : [30, 150 + (i % 13), 40, 255], i * 4);
+  const r = await runEdit({ ...j, references: [{ image: refImage, layout: refLayout }] }, ADE20K, { runner });
+  let band = 0, red = 0, green = 0;
+  for (let i = 0; i < 96 * 64; i++) {
+    if (!r.mask.mask[i]) continue;
+    const p = i * 4;
+    if (j.edited.labels[i] === TREE) green += r.image.data[p + 1] > r.image.data[p + 2] ? 1 : 0;
+    else if (j.edited.labels[i] === SKY && j.original.labels[i] === SKY) {
+      band++;
+      red += r.image.data[p] > r.image.data[p + 2] ? 1 : 0;
+    }
+  }
+  expect(band).toBeGreaterThan(100); // the dilation band regenerated around the trees
+  expect(red).toBe(0);
+  expect(green).toBe(30 * 24); // the painted trees come from the reference
+});
+
 test('a hole covering the whole image needs a reference, and works with one', async () => {
   const j = job();
   const extraMask = new Uint8Array(96 * 64).fill(1);
