@@ -448,18 +448,26 @@ function bandGuide(job: RelayoutJob, edited: Uint8Array, mask: Uint8Array, W: nu
   const at = (i: number): number => ((i / cw) | 0) * W + (i % cw) + x0 + y0 * W;
   const out = plane(cw, ch, 1);
   const far = BAND_GUIDE_PX * BAND_GUIDE_PX;
-  // Band pixels that may guide, by class: unchanged, in the mask, not explicitly regenerated.
+  // Band pixels that may guide, by class (unchanged, in the mask, not explicitly regenerated), and the
+  // classes the re-labelled pixels had.
   const bandClasses = new Set<number>();
+  const changedFrom = new Set<number>();
   for (let i = 0; i < cw * ch; i++) {
     const j = at(i);
     if (!mask[j]) out.data[i] = 1;
     else if (!job.extraMask?.[j] && edited[j] === original[j]) bandClasses.add(edited[j]);
+    else if (isRelabelled(original, edited, j)) changedFrom.add(original[j]);
   }
+  // One distance map from every re-labelled pixel serves each class none of them had; a class some of
+  // them had gets its own, from the others.
+  let fromAll: Float64Array | null = null;
   for (const c of bandClasses) {
-    const d2 = squaredDistanceTransform(cw, ch, (i) => isRelabelled(original, edited, at(i)) && original[at(i)] !== c);
+    let d2: Float64Array | null = null;
+    if (changedFrom.has(c)) d2 = squaredDistanceTransform(cw, ch, (i) => isRelabelled(original, edited, at(i)) && original[at(i)] !== c);
+    else if (changedFrom.size) d2 = fromAll ??= squaredDistanceTransform(cw, ch, (i) => isRelabelled(original, edited, at(i)));
     for (let i = 0; i < cw * ch; i++) {
       const j = at(i);
-      if (mask[j] && !job.extraMask?.[j] && edited[j] === c && original[j] === c && d2[i] > far) out.data[i] = 1;
+      if (mask[j] && !job.extraMask?.[j] && edited[j] === c && original[j] === c && (!d2 || d2[i] > far)) out.data[i] = 1;
     }
   }
   return out;
