@@ -85,6 +85,8 @@ export interface EngineResult {
   levels: number[];
 }
 
+/** Coarse pixels over which a hole's colour guess fades from its class's membrane to the class's mean. */
+const GUESS_FADE = 6;
 /** Distance (px) from re-labelled pixels beyond which a dilation-band pixel's own colour guides the search. */
 const BAND_GUIDE_PX = 32;
 const ALIGN = 256;
@@ -638,15 +640,36 @@ function classMeanColours(img: Plane, labels: Plane, valid: Plane, K: number): F
 
 /**
  * Colour guess for unknown pixels: known pixels of the same label within `radius` (inverse squared
- * distance weights, trust 1); else the class's mean colour over the sources (trust `meanTrust`: a
- * flooded shore should look like the lake as a whole, not like the dark water between two boats); else
- * trust 0. Known pixels keep their colour.
+ * distance weights, trust 1); farther, the class's membrane (push-pull of its known pixels in the crop)
+ * fading with distance into the class's mean colour over the sources (trust `meanTrust`). Near its own
+ * class the membrane carries the surrounding water's tone across the hole; deep inside a large hole the
+ * mean wins (a flooded shore should look like the lake as a whole, not like the shoreline water next to
+ * it). A class with neither gets trust 0. Known pixels keep their colour.
  */
 function sameClassColour(img: Plane, known: Plane, labels: Plane, radius: number, classMeans: Float32Array, meanTrust: number): { colour: Plane; trust: Plane } {
   const { width: w, height: h } = img;
   const n = w * h;
   const colour: Plane = { ...img, data: new Float32Array(img.data) };
   const trust = plane(w, h, 1, 1);
+  // Per class, on first use: its membrane and the squared distance to its nearest known pixel (null when
+  // the crop has none).
+  const membranes = new Map<number, { value: Plane; dist2: Float64Array } | null>();
+  const membraneOf = (l: number): { value: Plane; dist2: Float64Array } | null => {
+    if (!membranes.has(l)) {
+      const isSeed = (i: number): boolean => known.data[i] >= 1 && labels.data[i] === l;
+      const weight = plane(w, h, 1);
+      const premultiplied = plane(w, h, 3);
+      let any = false;
+      for (let i = 0; i < n; i++) {
+        if (!isSeed(i)) continue;
+        any = true;
+        weight.data[i] = 1;
+        for (let c = 0; c < 3; c++) premultiplied.data[c * n + i] = img.data[c * n + i];
+      }
+      membranes.set(l, any ? { value: pushPull(premultiplied, weight), dist2: squaredDistanceTransform(w, h, isSeed) } : null);
+    }
+    return membranes.get(l)!;
+  };
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
       const i = y * w + x;
@@ -665,13 +688,47 @@ function sameClassColour(img: Plane, known: Plane, labels: Plane, radius: number
       }
       if (sw > 0) {
         for (let c = 0; c < 3; c++) colour.data[c * n + i] = acc[c] / sw;
-      } else if (!Number.isNaN(classMeans[l * 3])) {
-        for (let c = 0; c < 3; c++) colour.data[c * n + i] = classMeans[l * 3 + c];
-        trust.data[i] = meanTrust;
         continue;
       }
-      trust.data[i] = sw > 0 ? 1 : 0;
+      const hasMean = !Number.isNaN(classMeans[l * 3]);
+      const m = membraneOf(l);
+      const near = m ? Math.exp(-Math.max(0, Math.sqrt(m.dist2[i]) - radius) / GUESS_FADE) : 0;
+      const t = hasMean ? near : m ? 1 : 0;
+      for (let c = 0; c < 3; c++) {
+        const mean = hasMean ? classMeans[l * 3 + c] : 0;
+        colour.data[c * n + i] = m ? t * m.value.data[c * n + i] + (1 - t) * mean : mean;
+      }
+      trust.data[i] = !m && !hasMean ? 0 : t + (1 - t) * meanTrust;
     }
   }
   return { colour, trust };
+}
+
+/** Push-pull interpolation: `premultiplied` (value × weight) spread smoothly over the pixels of weight 0. */
+function pushPull(premultiplied: Plane, weight: Plane): Plane {
+  const vs = [premultiplied], ws = [weight];
+  while (vs[vs.length - 1].width > 1 || vs[vs.length - 1].height > 1) {
+    vs.push(downsample2(vs[vs.length - 1]));
+    ws.push(downsample2(ws[ws.length - 1]));
+  }
+  const ratio = (v: Plane, wt: Plane): Plane => {
+    const out = plane(v.width, v.height, v.channels);
+    const k = v.width * v.height;
+    for (let c = 0; c < v.channels; c++) for (let i = 0; i < k; i++) out.data[c * k + i] = v.data[c * k + i] / Math.max(wt.data[i], 1e-8);
+    return out;
+  };
+  let est = ratio(vs[vs.length - 1], ws[ws.length - 1]);
+  for (let lv = vs.length - 2; lv >= 0; lv--) {
+    const here = ratio(vs[lv], ws[lv]);
+    const up = resizeBilinear(est, here.width, here.height);
+    const k = here.width * here.height;
+    for (let c = 0; c < here.channels; c++) {
+      for (let i = 0; i < k; i++) {
+        const conf = Math.min(1, 4 * ws[lv].data[i]);
+        here.data[c * k + i] = here.data[c * k + i] * conf + up.data[c * k + i] * (1 - conf);
+      }
+    }
+    est = here;
+  }
+  return est;
 }
