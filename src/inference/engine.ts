@@ -181,8 +181,9 @@ export async function runEngine(job: RelayoutJob, palette: Palette, runner: Runn
   const atlas = buildAtlas(job, compact, originalBoxes, fromReference);
   lap('prepare');
 
-  // Pyramid plan: dense attention where the atlas has ≤ coarseTokens locations; PatchMatch down to the
-  // level where the crop has ≤ searchPixels pixels; then the full-resolution warp.
+  // Pyramid plan: dense attention over the crop where the atlas has ≤ coarseTokens locations; PatchMatch
+  // levels over shrinking rectangles (below) while they have ≤ searchPixels pixels; then the
+  // full-resolution warp.
   let fc = 1;
   while (Math.ceil(atlas.width / fc) * Math.ceil(atlas.height / fc) > p.coarseTokens) fc *= 2;
   const b = mask.bounds;
@@ -223,8 +224,8 @@ export async function runEngine(job: RelayoutJob, palette: Palette, runner: Runn
   const validPyr = new Map<number, Plane>([[1, atlas.valid]]);
   const labelPyr = new Map<number, Plane>([[1, atlas.labels]]);
   // Target pixels whose colour guides the search: everything outside the mask, and the part of the
-  // dilation band that keeps its class and lies more than BAND_GUIDE_PX from any re-labelled pixel
-  // (unless the user asked to regenerate it). Nearer, the band holds the fringe of whatever was removed
+  // dilation band that keeps its class and lies more than BAND_GUIDE_PX from any pixel re-labelled from
+  // another class (unless the user asked to regenerate it). Nearer, the band holds the fringe of whatever was removed
   // (and, where a label layer is painted loosely, parts of the object itself), which must not be
   // reproduced; farther, its own colours keep a wide regenerated band consistent with the photo
   // (raising hills regenerates 128 px of sky around them, which came back as a patchwork of blocks
