@@ -138,7 +138,7 @@ async function evalCommand(opts: EvalOpts): Promise<void> {
   ];
   console.log(`  targets: ${checks.map(([name, ok]) => `${ok ? 'met' : 'MISSED'}: ${name}`).join('; ')}`);
 
-  if (opts.gallery) await renderGallery(scenes, join(opts.out, 'gallery'), runner);
+  if (opts.gallery) await renderGallery(scenes, join(opts.out, 'gallery'), runner, params);
   await runner.dispose();
   if (opts.json) {
     const strip = (v: RegionMetrics & { seconds: number }): RegionMetrics & { seconds: number } => ({ psnr: v.psnr, ssim: v.ssim, sharpness: v.sharpness, seam: v.seam, seconds: v.seconds });
@@ -150,7 +150,7 @@ async function evalCommand(opts: EvalOpts): Promise<void> {
 }
 
 /** Every authored edit of every scene (references included) as photo | layouts | mask | result sheets. */
-async function renderGallery(scenes: Scene[], dir: string, runner: ReturnType<typeof nodeRunner>): Promise<void> {
+async function renderGallery(scenes: Scene[], dir: string, runner: ReturnType<typeof nodeRunner>, params: ReturnType<typeof parseEngineParams>): Promise<void> {
   mkdirSync(dir, { recursive: true });
   console.log(`\nEdit gallery → ${dir}/`);
   for (const scene of scenes) {
@@ -166,7 +166,7 @@ async function renderGallery(scenes: Scene[], dir: string, runner: ReturnType<ty
         const image = readImage(join(ref.dir, ref.photo), 'reference photo');
         references.push({ image, layout: rasterizeOriginal(ref, image.width, image.height) });
       }
-      const result = await runEdit({ image: photo, original, edited, references, seed: 1 }, palette, { runner });
+      const result = await runEdit({ image: photo, original, edited, references, seed: 1 }, palette, { runner, params });
       const path = join(dir, `${scene.name}-${edit.name}.png`);
       writeImage(path, compareSheet(photo, original, edited, palette, result));
       console.log(`  ${`${scene.name}/${edit.name}`.padEnd(32)} ${edit.reference ? `(reference: ${edit.reference}) ` : ''}${Date.now() - t0} ms`);
