@@ -6,7 +6,7 @@ import { Command } from 'commander';
 import { mkdirSync, writeFileSync } from 'fs';
 import { join, resolve } from 'path';
 import { Bounds, RgbaImage } from '../layout';
-import { ReferenceSource, runEdit } from '../inference';
+import { EngineParams, ReferenceSource, runEdit } from '../inference';
 import { parseEngineParams } from './engine-params';
 import { readImage, writeImage } from './image-io';
 import { regionBounds, regionMetrics, RegionMetrics } from './metrics';
@@ -150,7 +150,7 @@ async function evalCommand(opts: EvalOpts): Promise<void> {
 }
 
 /** Every authored edit of every scene (references included) as photo | layouts | mask | result sheets. */
-async function renderGallery(scenes: Scene[], dir: string, runner: ReturnType<typeof nodeRunner>, params: ReturnType<typeof parseEngineParams>): Promise<void> {
+async function renderGallery(scenes: Scene[], dir: string, runner: ReturnType<typeof nodeRunner>, params: Partial<EngineParams> | undefined): Promise<void> {
   mkdirSync(dir, { recursive: true });
   console.log(`\nEdit gallery → ${dir}/`);
   for (const scene of scenes) {

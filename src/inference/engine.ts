@@ -17,7 +17,7 @@ import {
   squaredDistanceTransform,
 } from '../layout';
 import { RelayoutJob } from './job';
-import { compositeKnown, cropPlane, downsample2, downsample2ByLabel, Plane, plane, resizeBilinear, sampleNearest } from './planes';
+import { compositeKnown, cropPlane, downsample2, downsample2ByLabel, Plane, plane, pushPull, resizeBilinear, sampleNearest } from './planes';
 import { FloatTensor, Runner, tensor } from './tensor';
 
 export interface EngineParams {
@@ -150,24 +150,31 @@ export async function runEngine(job: RelayoutJob, palette: Palette, runner: Runn
   const W = image.width, H = image.height, n = W * H;
   // Every photo pixel may be copied under its original label, even where the layout changed (moving an
   // object copies its own pixels); only an explicit region to regenerate (selection / --mask) is off limits.
+  // The same pass finds the classes copyable from the photo and the classes the edit paints.
   const blocked = job.extraMask;
+  const inPhoto = new Uint8Array(256), painted = new Uint8Array(256);
+  let anyValid = false;
   for (let i = 0; i < n; i++) {
-    if (!blocked?.[i]) use(original.labels[i]);
-    if (mask.mask[i]) use(edited.labels[i]);
+    if (!blocked?.[i]) {
+      use(original.labels[i]);
+      inPhoto[original.labels[i]] = 1;
+      anyValid = true;
+    }
+    if (mask.mask[i]) {
+      use(edited.labels[i]);
+      if (isRelabelled(original.labels, edited.labels, i)) painted[edited.labels[i]] = 1;
+    }
   }
   for (const r of job.references) {
     if (!sameSize(r.image, r.layout)) throw new SizeMismatchError('reference image and its layout', r.image, r.layout);
     for (const l of r.layout.labels) use(l);
   }
 
-  // Which classes can be copied from somewhere valid?
-  const available = new Uint8Array(256);
-  let anyValid = false;
-  for (let i = 0; i < n; i++) if (!blocked?.[i]) { available[original.labels[i]] = 1; anyValid = true; }
-  // Classes a reference may supply: those the photo lacks and those the edit paints.
+  // Which classes can be copied from somewhere valid? A reference supplies those the photo lacks and
+  // those the edit paints.
+  const available = inPhoto.slice();
   const fromReference = new Uint8Array(256);
-  for (let l = 0; l < 256; l++) fromReference[l] = available[l] ? 0 : 1;
-  for (let i = 0; i < n; i++) if (mask.mask[i] && isRelabelled(original.labels, edited.labels, i)) fromReference[edited.labels[i]] = 1;
+  for (let l = 0; l < 256; l++) fromReference[l] = !inPhoto[l] || painted[l] ? 1 : 0;
   for (const r of job.references) { anyValid = true; for (const l of r.layout.labels) available[l] = 1; }
   if (!anyValid) {
     throw new InputError('The mask covers the whole image and no reference image was given: there is no style to copy from. Add a reference image.');
@@ -693,43 +700,15 @@ function sameClassColour(img: Plane, known: Plane, labels: Plane, radius: number
       }
       const hasMean = !Number.isNaN(classMeans[l * 3]);
       const m = membraneOf(l);
-      const near = m ? Math.exp(-Math.max(0, Math.sqrt(m.dist2[i]) - radius) / GUESS_FADE) : 0;
-      const t = hasMean ? near : m ? 1 : 0;
-      for (let c = 0; c < 3; c++) {
-        const mean = hasMean ? classMeans[l * 3 + c] : 0;
-        colour.data[c * n + i] = m ? t * m.value.data[c * n + i] + (1 - t) * mean : mean;
+      if (!m && !hasMean) {
+        trust.data[i] = 0;
+        continue;
       }
-      trust.data[i] = !m && !hasMean ? 0 : t + (1 - t) * meanTrust;
+      // Weight of the membrane against the mean: 1 without a mean, 0 without a membrane.
+      const t = !m ? 0 : !hasMean ? 1 : Math.exp(-Math.max(0, Math.sqrt(m.dist2[i]) - radius) / GUESS_FADE);
+      for (let c = 0; c < 3; c++) colour.data[c * n + i] = (m ? t * m.value.data[c * n + i] : 0) + (t < 1 ? (1 - t) * classMeans[l * 3 + c] : 0);
+      trust.data[i] = t + (1 - t) * meanTrust;
     }
   }
   return { colour, trust };
-}
-
-/** Push-pull interpolation: `premultiplied` (value × weight) spread smoothly over the pixels of weight 0. */
-function pushPull(premultiplied: Plane, weight: Plane): Plane {
-  const vs = [premultiplied], ws = [weight];
-  while (vs[vs.length - 1].width > 1 || vs[vs.length - 1].height > 1) {
-    vs.push(downsample2(vs[vs.length - 1]));
-    ws.push(downsample2(ws[ws.length - 1]));
-  }
-  const ratio = (v: Plane, wt: Plane): Plane => {
-    const out = plane(v.width, v.height, v.channels);
-    const k = v.width * v.height;
-    for (let c = 0; c < v.channels; c++) for (let i = 0; i < k; i++) out.data[c * k + i] = v.data[c * k + i] / Math.max(wt.data[i], 1e-8);
-    return out;
-  };
-  let est = ratio(vs[vs.length - 1], ws[ws.length - 1]);
-  for (let lv = vs.length - 2; lv >= 0; lv--) {
-    const here = ratio(vs[lv], ws[lv]);
-    const up = resizeBilinear(est, here.width, here.height);
-    const k = here.width * here.height;
-    for (let c = 0; c < here.channels; c++) {
-      for (let i = 0; i < k; i++) {
-        const conf = Math.min(1, 4 * ws[lv].data[i]);
-        here.data[c * k + i] = here.data[c * k + i] * conf + up.data[c * k + i] * (1 - conf);
-      }
-    }
-    est = here;
-  }
-  return est;
 }

@@ -139,3 +139,32 @@ export function compositeKnown(a: Plane, b: Plane, known: Plane): Plane {
   }
   return out;
 }
+
+/** Push-pull interpolation: `premultiplied` (value × weight) spread smoothly over the pixels of weight 0. */
+export function pushPull(premultiplied: Plane, weight: Plane): Plane {
+  const vs = [premultiplied], ws = [weight];
+  while (vs[vs.length - 1].width > 1 || vs[vs.length - 1].height > 1) {
+    vs.push(downsample2(vs[vs.length - 1]));
+    ws.push(downsample2(ws[ws.length - 1]));
+  }
+  const ratio = (v: Plane, wt: Plane): Plane => {
+    const out = plane(v.width, v.height, v.channels);
+    const k = v.width * v.height;
+    for (let c = 0; c < v.channels; c++) for (let i = 0; i < k; i++) out.data[c * k + i] = v.data[c * k + i] / Math.max(wt.data[i], 1e-8);
+    return out;
+  };
+  let est = ratio(vs[vs.length - 1], ws[ws.length - 1]);
+  for (let lv = vs.length - 2; lv >= 0; lv--) {
+    const here = ratio(vs[lv], ws[lv]);
+    const up = resizeBilinear(est, here.width, here.height);
+    const k = here.width * here.height;
+    for (let c = 0; c < here.channels; c++) {
+      for (let i = 0; i < k; i++) {
+        const conf = Math.min(1, 4 * ws[lv].data[i]);
+        here.data[c * k + i] = here.data[c * k + i] * conf + up.data[c * k + i] * (1 - conf);
+      }
+    }
+    est = here;
+  }
+  return est;
+}
