@@ -91,6 +91,27 @@ describe('completeLayout', () => {
     expect(Buffer.from(again.labels.labels).equals(Buffer.from(withForest.labels.labels))).toBe(true);
   });
 
+  test('the direction of a texture is a border where colour and contrast do not change', async () => {
+    // Horizontal stripes left of x = 52, vertical stripes right of it, of the same two greys with a 2 px
+    // period: every 4 px cell has the same mean and spread on both sides. One stroke per class, far from
+    // that border and not at the same distance from it.
+    const W = 160, H = 60, border = 52;
+    const photo = solid(W, H, [0, 0, 0]);
+    for (let y = 0; y < H; y++) {
+      for (let x = 0; x < W; x++) {
+        const v = (x < border ? y : x) % 2 ? 190 : 70;
+        fill(photo, x, y, x + 1, y + 1, [v, v, v]);
+      }
+    }
+    const strokes = labelMap(W, H);
+    rect(strokes, 3, 20, 20, 40, 1);
+    rect(strokes, 140, 20, 157, 40, 2);
+    const { labels } = await completeLayout(photo, strokes, { tuning: { coarsePixels: 600 } });
+    let wrong = 0;
+    for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) if (at(labels, x, y) !== (x < border ? 1 : 2)) wrong++;
+    expect(wrong).toBeLessThan(W * H * 0.03); // within a few px of x = 52
+  });
+
   test('refinement snaps a diagonal edge that the coarse grid can only follow in steps', async () => {
     const photo = solid(96, 64, [30, 140, 60]);
     for (let y = 0; y < 64; y++) fill(photo, Math.floor(20 + y * 0.8), y, 96, y + 1, [230, 220, 200]);
