@@ -20,7 +20,7 @@ import {
   sameSize,
   SizeMismatchError,
 } from '../layout';
-import { EDIT_METHODS, EditMethod, ReferenceSource, Runner, runEdit } from '../inference';
+import { Detail, DETAILS, EDIT_METHODS, EditMethod, ReferenceSource, Runner, runEdit } from '../inference';
 import { parseEngineParams } from './engine-params';
 import { nodeRunner } from './models-node';
 import { readImage, writeImage } from './image-io';
@@ -87,6 +87,7 @@ interface EditOpts {
   params?: string;
   dilatePx?: number;
   featherPx?: number;
+  detail: Detail;
   quiet?: boolean;
 }
 
@@ -120,6 +121,7 @@ async function editCommand(opts: EditOpts): Promise<void> {
       references,
       seed: opts.seed,
       maskOptions: { dilateFraction: opts.dilateFraction, dilatePx: opts.dilatePx, featherPx: opts.featherPx },
+      detail: opts.detail,
     },
     palette,
     { method: opts.method, runner, params: parseEngineParams(opts.params), onProgress: opts.quiet ? undefined : progressPrinter() },
@@ -239,6 +241,7 @@ export function buildProgram(): Command {
     .option('--dilate-fraction <f>', 'mask dilation as a fraction of each changed region (default 0.1)', parseNumberArg)
     .option('--dilate-px <n>', 'fixed mask dilation in pixels', parseIntArg)
     .option('--feather-px <n>', 'width of the blend ramp inside the mask border', parseIntArg)
+    .addOption(new Option('--detail <level>', 'search detail on wide edits: fine searches one level finer (no 4 px steps along shores and ridges), slower').choices(DETAILS).default('standard'))
     .option('--params <json>', 'engine parameter overrides as JSON, e.g. {"gamma":200} (see EngineParams)')
     .option('--compare [file]', 'also write a side-by-side sheet (default: <out>-compare.png)')
     .option('-q, --quiet', 'print nothing on success')

@@ -20,4 +20,13 @@ export interface RelayoutJob {
   /** Seed for every random choice; the same job and seed give the same output. */
   seed: number;
   maskOptions?: EditMaskOptions;
+  /**
+   * How fine the search goes on wide edits: 'fine' searches one pyramid level finer than 'standard'
+   * where standard's pixel budget stops it (see DETAIL_SEARCH_SCALE in engine.ts). Default 'standard'.
+   */
+  detail?: Detail;
 }
+
+export type Detail = 'standard' | 'fine';
+
+export const DETAILS: readonly Detail[] = ['standard', 'fine'];

@@ -4,11 +4,12 @@
 import React, { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { BUILTIN_PALETTES, PaletteClass } from '../layout';
 import { DocumentInfo, Host } from '../host';
+import type { Detail } from '../inference/job';
 import { EditEngine, EngineFactories, engineFor } from './engines';
 import { CompletionState, completeLabelLayer, completionWords } from './complete';
 import { errorWords, generate, GenerateProgress } from './generate';
 import { testRemoteConnection } from './remote';
-import { BACKEND_LABELS, BackendChoice, DEFAULT_SETTINGS, MAX_VARIATIONS, readSettings, Settings, withRecent } from './settings';
+import { BACKEND_LABELS, BackendChoice, DEFAULT_SETTINGS, DETAIL_LABELS, MAX_VARIATIONS, readSettings, Settings, withRecent } from './settings';
 import { LabelStatus, readStatus } from './status';
 import { Button, Dropdown, Platform, PlatformContext, ProgressBar, TextField } from './ui';
 
@@ -213,7 +214,7 @@ export function App({ host, engines, platform, subscribe, log }: AppProps): Reac
       const out = await generate(
         host,
         engine,
-        { documentId: active.id, referenceId, palette, seed: settings.seed, variations: settings.variations },
+        { documentId: active.id, referenceId, palette, seed: settings.seed, variations: settings.variations, detail: settings.detail },
         {
           signal: ac.signal,
           onWarning: (w) => warnings.push(w),
@@ -385,6 +386,12 @@ export function App({ host, engines, platform, subscribe, log }: AppProps): Reac
               )}
             </div>
           )}
+          <Dropdown<Detail>
+            value={settings.detail}
+            testId="detail"
+            options={(Object.keys(DETAIL_LABELS) as Detail[]).map((d) => ({ value: d, label: DETAIL_LABELS[d] }))}
+            onChange={(v) => update({ detail: v })}
+          />
           <div className="row">
             <label className="small">Seed</label>
             <TextField value={String(settings.seed)} type="number" width="70px" testId="seed" onChange={(v) => update({ seed: Math.max(0, Math.floor(Number(v) || 0)) })} />

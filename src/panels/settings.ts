@@ -1,6 +1,7 @@
 // The panel's persisted settings: their shape, defaults, and a forgiving reader (a settings file from an
 // older or newer version, or edited by hand, never stops the panel from opening). Tokens are not here:
 // they go to the host's secret storage.
+import type { Detail } from '../inference/job';
 import { BUILTIN_PALETTES } from '../layout';
 
 export type BackendChoice = 'local-auto' | 'local-wasm' | 'remote';
@@ -11,6 +12,11 @@ export const BACKEND_LABELS: Record<BackendChoice, string> = {
   remote: 'Remote server',
 };
 
+export const DETAIL_LABELS: Record<Detail, string> = {
+  standard: 'Standard detail',
+  fine: 'Fine detail (slower on wide edits)',
+};
+
 export interface Settings {
   palette: string;
   backend: BackendChoice;
@@ -19,6 +25,8 @@ export interface Settings {
   seed: number;
   /** Results per Generate, each from seed, seed + 1, … */
   variations: number;
+  /** Search detail on wide edits (RelayoutJob.detail). */
+  detail: Detail;
   /** Recently picked class labels per palette, most recent first. */
   recent: Record<string, number[]>;
 }
@@ -33,6 +41,7 @@ export const DEFAULT_SETTINGS: Settings = {
   remoteModel: 'relayout',
   seed: 0,
   variations: 1,
+  detail: 'standard',
   recent: {},
 };
 
@@ -55,6 +64,7 @@ export function readSettings(raw: unknown): Settings {
     remoteModel: typeof s.remoteModel === 'string' && s.remoteModel ? s.remoteModel : DEFAULT_SETTINGS.remoteModel,
     seed: clampInt(s.seed, 0, 2 ** 31 - 1, DEFAULT_SETTINGS.seed),
     variations: clampInt(s.variations, 1, MAX_VARIATIONS, DEFAULT_SETTINGS.variations),
+    detail: typeof s.detail === 'string' && s.detail in DETAIL_LABELS ? (s.detail as Detail) : DEFAULT_SETTINGS.detail,
     recent,
   };
 }

@@ -72,6 +72,12 @@ test('pick a class, paint a stroke, Generate: a new masked layer changes the str
   await page.waitForFunction(() => /of the image will be regenerated/.test(document.querySelector('[data-testid=status-edit]')?.textContent ?? ''));
   await page.screenshot({ path: join(SHOTS, '1-painted.png') });
 
+  // Fine detail: kept with the settings (this small scene reaches full resolution either way).
+  await page.selectOption('[data-testid=detail]', 'fine');
+  await page.waitForFunction(async () => {
+    const w = window as unknown as { __relayout: { host: { loadSettings(): Promise<{ detail?: string } | null> } } };
+    return (await w.__relayout.host.loadSettings())?.detail === 'fine';
+  });
   const before = await layerNames();
   await page.click('[data-testid=generate]');
   await page.waitForSelector('[data-testid=progress]', { timeout: 10000 });

@@ -1,6 +1,6 @@
 // The engine on real ONNX graphs (onnxruntime-web, WASM): its guarantees on small synthetic scenes.
 import { ADE20K, CancelledError, ClassMissingError, InputError, labelOf, LabelMap, RgbaImage } from '../../src/layout';
-import { RelayoutJob, runEdit } from '../../src/inference';
+import { RelayoutJob, runEdit, runEngine } from '../../src/inference';
 import { nodeRunner } from '../../src/cli/models-node';
 import { labelMap, rect } from '../helpers/images';
 
@@ -60,6 +60,21 @@ test('the same seed gives the identical result; another seed a different one', a
   const c = await runEdit(job({ seed: 6 }), ADE20K, { runner });
   expect(Buffer.compare(Buffer.from(a.image.data), Buffer.from(b.image.data))).toBe(0);
   expect(Buffer.compare(Buffer.from(a.image.data), Buffer.from(c.image.data))).not.toBe(0);
+});
+
+test('fine detail searches one pyramid level further where the pixel budget stops standard', async () => {
+  const { image, layout } = skyOverWater(256, 128, 80, (x, y) => [90 + y, 140 + ((x * 7 + y * 3) % 11), 220]);
+  const edited = labelMap(256, 128);
+  edited.labels.set(layout.labels);
+  rect(edited, 60, 88, 200, 120, SKY); // a wide patch of sky where water was
+  const j: RelayoutJob = { image, original: layout, edited, references: [], seed: 1 };
+  const params = { searchPixels: 1500 }; // small, so that this small image shows the budget's effect
+  const standard = await runEngine(j, ADE20K, runner, { params });
+  const fine = await runEngine({ ...j, detail: 'fine' }, ADE20K, runner, { params });
+  expect(standard.levels).toEqual([4, 1]); // quarter resolution, then the full-resolution warp
+  expect(fine.levels).toEqual([4, 2, 1]);
+  expect(outsideMaskChanges(image, fine.image, fine.mask.mask)).toBe(0);
+  expect(Buffer.from(fine.image.data).equals(Buffer.from(standard.image.data))).toBe(false);
 });
 
 test('an empty mask returns the input unchanged and says so', async () => {

@@ -24,7 +24,7 @@ function baselineEngine(log: string[] = []): EditEngine {
   const handler: EngineHandler = {
     backend: async () => 'in-process baseline',
     run: async (call, { signal, onProgress }) => {
-      log.push(`seed ${call.job.seed}`);
+      log.push(`seed ${call.job.seed}${call.job.detail ? ` ${call.job.detail}` : ''}`);
       onProgress({ type: 'stage', stageId: 'baseline', fraction: 0.5 });
       await new Promise((r) => setTimeout(r, 5));
       return runEdit(call.job, call.palette, { method: 'baseline', signal });
@@ -86,6 +86,15 @@ describe('Generate', () => {
     }
     expect(outside).toBeGreaterThan(W * H * 0.5);
     expect(layer.mask![20 * W + 10]).toBe(255);
+  });
+
+  test('the detail setting reaches the engine with the job', async () => {
+    const { host, id } = await setup();
+    paintWater(host, id);
+    const calls: string[] = [];
+    await generate(host, baselineEngine(calls), req(id, { detail: 'fine' }));
+    await generate(host, baselineEngine(calls), req(id));
+    expect(calls).toEqual(['seed 3 fine', 'seed 3']);
   });
 
   test('a selection is added to the mask, also without an original layout (and the panel is told)', async () => {
@@ -163,8 +172,9 @@ describe('status line', () => {
 describe('settings and engines', () => {
   test('saved settings are read forgivingly: bad fields fall back, good ones stay', () => {
     expect(readSettings(null)).toEqual(DEFAULT_SETTINGS);
-    const s = readSettings({ palette: 'nope', backend: 'remote', seed: 12.6, variations: 99, remoteUrl: 'https://gpu:8000', recent: { ade20k: [3, 'x', 999, 22] } });
-    expect(s).toMatchObject({ palette: 'ade20k', backend: 'remote', seed: 13, variations: 8, remoteUrl: 'https://gpu:8000', recent: { ade20k: [3, 22] } });
+    const s = readSettings({ palette: 'nope', backend: 'remote', seed: 12.6, variations: 99, remoteUrl: 'https://gpu:8000', detail: 'ultra', recent: { ade20k: [3, 'x', 999, 22] } });
+    expect(s).toMatchObject({ palette: 'ade20k', backend: 'remote', seed: 13, variations: 8, remoteUrl: 'https://gpu:8000', detail: 'standard', recent: { ade20k: [3, 22] } });
+    expect(readSettings({ detail: 'fine' }).detail).toBe('fine');
     const r = withRecent(withRecent(withRecent(s, 5), 7), 5);
     expect(r.recent.ade20k.slice(0, 3)).toEqual([5, 7, 3]);
   });

@@ -8,6 +8,7 @@ import {
   encodeInferRequest,
   encodeInferResponse,
   encodePipelineInputs,
+  encodePipelineParameters,
   LimitError,
   parseRetryAfter,
   pipelineMetadata,
@@ -85,6 +86,18 @@ describe('the relayout contract', () => {
     expect([...back.edited.labels]).toEqual([...job.edited.labels]);
     expect(back.extraMask!.every((v) => v === 1)).toBe(true);
     expect(back.maskOptions).toEqual({ dilateFraction: undefined, dilatePx: 6, featherPx: undefined });
+  });
+
+  test('the detail travels as the "detail" parameter; an unknown one is refused naming the choices', () => {
+    const job = skyWaterJob(24, 16);
+    const inputs = encodePipelineInputs(job);
+    expect(encodePipelineParameters('ade20k', undefined)).toEqual({ palette: 'ade20k' });
+    const fine = encodePipelineParameters('ade20k', undefined, 'fine');
+    expect(fine).toEqual({ palette: 'ade20k', detail: 'fine' });
+    expect(decodePipelineInputs(inputs, fine).job.detail).toBe('fine');
+    expect(decodePipelineInputs(inputs, {}).job.detail).toBeUndefined();
+    expect(() => decodePipelineInputs(inputs, { detail: 'ultra' })).toThrow(WireFormatError);
+    expect(() => decodePipelineInputs(inputs, { detail: 'ultra' })).toThrow('parameter "detail" must be one of standard, fine, got "ultra"');
   });
 
   test('the pixel limit is a LimitError naming the input and the limit', () => {

@@ -2,6 +2,7 @@
 // shared by the client and the reference server: names, datatypes, shapes, request parameters, limits,
 // and the conversions between a RelayoutJob and tensors. Pure code; no fetch, Node or ORT.
 import { BUILTIN_PALETTES, EditMaskOptions, LabelMap, Palette, RgbaImage } from '../../layout';
+import { Detail, DETAILS } from '../job';
 import type { ReferenceSource, RelayoutJob } from '../job';
 import { KserveDatatype, ModelMetadata, InferParameters, TensorMetadata, WireFormatError, WireTensor } from './kserve-wire';
 
@@ -52,6 +53,7 @@ export const RELAYOUT_PARAMETERS: Readonly<Record<string, string>> = {
   dilate_fraction: 'mask dilation as a fraction of each changed region (default 0.1)',
   dilate_px: 'fixed mask dilation radius, px',
   feather_px: 'width of the blend ramp inside the mask border, px',
+  detail: 'search detail on wide edits: standard (default) or fine (one pyramid level finer, slower)',
 };
 
 /** What a server accepts; our server advertises it in the model metadata's `parameters`. */
@@ -116,9 +118,10 @@ export function encodePipelineInputs(job: RelayoutJob): WireTensor[] {
   return inputs;
 }
 
-/** Request parameters for the palette (built-in ones only) and the mask options. */
-export function encodePipelineParameters(paletteName: string | undefined, mask: EditMaskOptions | undefined): InferParameters {
+/** Request parameters for the palette (built-in ones only), the mask options and the detail. */
+export function encodePipelineParameters(paletteName: string | undefined, mask: EditMaskOptions | undefined, detail?: Detail): InferParameters {
   const p: InferParameters = {};
+  if (detail && detail !== 'standard') p.detail = detail;
   if (paletteName && BUILTIN_PALETTES[paletteName]) p.palette = paletteName;
   if (mask?.dilateFraction !== undefined) p.dilate_fraction = mask.dilateFraction;
   if (mask?.dilatePx !== undefined) p.dilate_px = mask.dilatePx;
@@ -233,7 +236,12 @@ export function decodePipelineInputs(inputs: WireTensor[], params: InferParamete
   const dilateFraction = numberParam(params, 'dilate_fraction', false);
   const dilatePx = numberParam(params, 'dilate_px', true);
   const featherPx = numberParam(params, 'feather_px', true);
-  const job: RelayoutJob = { image: photo, original, edited, extraMask, references, seed, maskOptions: { dilateFraction, dilatePx, featherPx } };
+  let detail: Detail | undefined;
+  if (params.detail !== undefined) {
+    if (!DETAILS.includes(params.detail as Detail)) throw new WireFormatError(`parameter "detail" must be one of ${DETAILS.join(', ')}, got ${JSON.stringify(params.detail)}`);
+    detail = params.detail as Detail;
+  }
+  const job: RelayoutJob = { image: photo, original, edited, extraMask, references, seed, maskOptions: { dilateFraction, dilatePx, featherPx }, detail };
   return { job, palette };
 }
 
