@@ -101,6 +101,8 @@ const BAND_GUIDE_PX = 32;
 const ALIGN = 256;
 /** Margin (level pixels) around the mask's box searched at every level finer than the coarsest. */
 const LEVEL_MARGIN = 12;
+/** Score margin by which an object's map beats the best match found for it at the coarsest level. */
+const MAP_MARGIN = 0.05;
 /** Most full-resolution pixels warped in one call (see the banded warp in runEngine). */
 const WARP_BAND_PIXELS = 1 << 20; // sources sit at multiples of this in the atlas, so pyramid boxes never straddle two
 
@@ -111,6 +113,8 @@ interface Atlas {
   labels: Plane; // 1ch compact ids
   valid: Plane; // 1ch
   pos: Plane; // 2ch: position inside the bounding box of the pixel's class in its source (see classRelativePosition)
+  /** x of each source's left edge in the atlas: the photo at 0, then the references. */
+  offsets: number[];
 }
 
 /** A rectangle of the photo in full-resolution pixels, x1 and y1 exclusive. */
@@ -294,6 +298,8 @@ export async function runEngine(job: RelayoutJob, palette: Palette, runner: Runn
   let scores: FloatTensor | null = null;
   let warped: Plane | null = null;
   let prevF = 0;
+  let prevLabels: Plane | null = null;
+  const maps = objectMaps(job, compact, originalBoxes, editedBoxes, inPhoto, atlas.offsets);
   for (let li = 0; li < levels.length; li++) {
     const f = levels[li];
     const [lw, lh] = levelSize(f);
@@ -316,7 +322,7 @@ export async function runEngine(job: RelayoutJob, palette: Palette, runner: Runn
     // At the coarsest level a hole's colour is guessed from nearby known pixels of its own class; where
     // there are none (a kite inserted into sky) the colour must not steer the match, or the kite would be
     // copied from its sky-blue part. Finer levels trust the synthesis so far.
-    const coarseGuess = warped ? null : sameClassColour(base, known, tgtLabels, p.colourRadius, classMeanColours(srcImg, labels, valid, K), p.classColourTrust);
+    const coarseGuess = warped ? null : sameClassColour(base, known, tgtLabels, p.colourRadius, withoutMapped(classMeanColours(srcImg, labels, valid, K), maps), p.classColourTrust);
     const guide = warped ? compositeKnown(base, resizeBilinear(fromParent(warped), tw, th), known) : coarseGuess!.colour;
     const tgtColourWeight = coarseGuess ? coarseGuess.trust : plane(tw, th, 1, 1);
     const tgtPos = atLevel(tgtPosFull, f, tw, th);
@@ -332,18 +338,20 @@ export async function runEngine(job: RelayoutJob, palette: Palette, runner: Runn
         tgtFeatures: tgtFeat, srcFeatures: srcFeat, tgtLabels: T(tgtLabels), srcLabels: T(labels), srcValid: T(valid),
         srcNoise: T(noise), tgtHome: T(home), params: tensor(Float32Array.from([p.labelPenalty, p.noiseScale]), [2]),
       }, frac, f);
-      particles = out.particles;
-      scores = out.scores;
+      const mapped = withObjectMaps(out.particles, tgtLabels, [tx, ty, tw, th], f, maps, { scores: out.scores, srcLabels: labels, srcValid: valid });
+      particles = mapped.particles;
+      scores = mapped.scores;
     } else {
       const noise = new Float32Array(2 * 3 * 2 * tw * th);
       for (let i = 0; i < noise.length; i++) noise[i] = rand() * 2 - 1;
       const out = await run('refine-level', {
         tgtFeatures: tgtFeat, srcFeatures: srcFeat, tgtLabels: T(tgtLabels), srcLabels: T(labels), srcValid: T(valid),
-        tgtHome: T(home), parentParticles: cropParticles(particles, fromParent), noise: tensor(noise, [2, 3, 2, th, tw]),
+        tgtHome: T(home), parentParticles: cropParticles(withObjectMaps(particles, prevLabels!, cropAt(prevF), prevF, maps).particles, fromParent), noise: tensor(noise, [2, 3, 2, th, tw]),
         params: tensor(Float32Array.from([p.labelPenalty, prevF / f, p.window0, p.windowDecay, p.coherence]), [5]),
       }, frac, f);
-      particles = out.particles;
-      scores = out.scores;
+      const mapped = withObjectMaps(out.particles, tgtLabels, [tx, ty, tw, th], f, maps, { scores: out.scores, srcLabels: labels, srcValid: valid });
+      particles = mapped.particles;
+      scores = mapped.scores;
     }
     const w = await run('warp', {
       srcImage: T(srcImg), guide: T(guide), tgtHome: T(home), tgtLabels: T(tgtLabels), srcLabels: T(labels), srcValid: T(valid),
@@ -351,6 +359,7 @@ export async function runEngine(job: RelayoutJob, palette: Palette, runner: Runn
     }, frac, f);
     warped = { width: tw, height: th, channels: 3, data: w.warped.data };
     prevF = f;
+    prevLabels = tgtLabels;
   }
 
   // Full resolution, only over the mask's box (plus a border for harmonize to measure colour offsets
@@ -533,7 +542,7 @@ function buildAtlas(job: RelayoutJob, compact: Uint8Array, photoBoxes: Int32Arra
       }
     }
   });
-  return { width, height, image, labels, valid, pos };
+  return { width, height, image, labels, valid, pos, offsets };
 }
 
 function targetLabels(edited: { width: number; labels: Uint8Array }, compact: Uint8Array, x0: number, y0: number, w: number, h: number): Plane {
@@ -604,6 +613,103 @@ export function classBoxes(labels: Uint8Array, W: number, H: number): Int32Array
   return b;
 }
 
+/** Where a moved, resized or inserted object's pixels come from: its box in the target → its box in a source. */
+interface ObjectMap {
+  /** Target box (full-resolution photo pixels): origin. */
+  ex: number;
+  ey: number;
+  /** Source box origin in the atlas (full resolution) and source pixels per target pixel. */
+  sx: number;
+  sy: number;
+  kx: number;
+  ky: number;
+}
+
+/**
+ * One box-to-box map per compact class that is an object (its source box lies wholly inside its source
+ * image) and whose box in the edited layout differs from it: a moved or resized object of the photo, or an
+ * object only a reference has (its first reference holding it). Its pixels are best copied as one
+ * translation (and scale) of the source object, which the patch search, assembling the copy piece by
+ * piece, does not find by itself; withObjectMaps offers it as a candidate.
+ */
+function objectMaps(job: RelayoutJob, compact: Uint8Array, photoBoxes: Int32Array, editedBoxes: Int32Array, inPhoto: Uint8Array, offsets: number[]): Map<number, ObjectMap> {
+  const maps = new Map<number, ObjectMap>();
+  const refBoxes = job.references.map((r) => classBoxes(r.layout.labels, r.layout.width, r.layout.height));
+  const count = (labels: Uint8Array): Float64Array => {
+    const c = new Float64Array(256);
+    for (const l of labels) c[l]++;
+    return c;
+  };
+  const editedCount = count(job.edited.labels), photoCount = count(job.original.labels);
+  for (let l = 1; l < 256; l++) {
+    const o = l * 4;
+    if (!compact[l] || editedBoxes[o + 2] < 0) continue;
+    let boxes = photoBoxes, offset = 0, sw = job.image.width, sh = job.image.height, sourceCount = photoCount[l];
+    if (!inPhoto[l]) {
+      const k = refBoxes.findIndex((b) => b[o + 2] >= 0);
+      if (k < 0) continue;
+      [boxes, offset, sw, sh] = [refBoxes[k], offsets[k + 1], job.references[k].image.width, job.references[k].image.height];
+      sourceCount = count(job.references[k].layout.labels)[l];
+    }
+    const [x0, y0, x1, y1] = boxes.subarray(o, o + 4);
+    if (x1 < 0 || x0 === 0 || y0 === 0 || x1 === sw - 1 || y1 === sh - 1) continue; // absent, or stuff cut by the frame
+    const [ex0, ey0, ex1, ey1] = editedBoxes.subarray(o, o + 4);
+    if (inPhoto[l] && ex0 === x0 && ey0 === y0 && ex1 === x1 && ey1 === y1) continue; // not moved
+    const kx = (x1 - x0 + 1) / (ex1 - ex0 + 1), ky = (y1 - y0 + 1) / (ey1 - ey0 + 1);
+    // One object moved or scaled keeps its area in proportion; otherwise (one of two boats removed, an
+    // object repainted in another shape) the boxes do not describe one object's move.
+    if (Math.abs(editedCount[l] * kx * ky - sourceCount) > 0.3 * sourceCount) continue;
+    maps.set(compact[l], { ex: ex0, ey: ey0, sx: x0 + offset, sy: y0, kx, ky });
+  }
+  return maps;
+}
+
+/**
+ * `particles` (of level f over its rectangle [x, y, w, h]) with the last of each pixel's M candidates
+ * replaced by its class's object map, where the class has one, so the next level considers that
+ * displacement among the children it searches (and keeps it when it scores best; coherence then spreads
+ * it over the object). With `scores` (the coarsest level, before its warp) the map is also made the
+ * pixel's best candidate where it lands on a valid source pixel of the same class: the finer levels
+ * match against the synthesis so far, so a map first offered there loses to candidates that agree with
+ * a mottled coarse copy.
+ */
+function withObjectMaps(
+  particles: FloatTensor,
+  labels: Plane,
+  rect: [number, number, number, number],
+  f: number,
+  maps: Map<number, ObjectMap>,
+  coarse?: { scores: FloatTensor; srcLabels: Plane; srcValid: Plane },
+): { particles: FloatTensor; scores: FloatTensor | null } {
+  if (!maps.size) return { particles, scores: coarse?.scores ?? null };
+  const [M, , h, w] = particles.dims;
+  const [tx, ty] = rect;
+  const data = new Float32Array(particles.data);
+  const scores = coarse ? new Float32Array(coarse.scores.data) : null;
+  const n = w * h, last = (M - 1) * 2 * n;
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const i = y * w + x, l = labels.data[i];
+      const m = maps.get(l);
+      if (!m) continue;
+      // Full-resolution centre of this level pixel, mapped into the source box, back in level pixels.
+      const X = (tx + x + 0.5) * f, Y = (ty + y + 0.5) * f;
+      const sy = Math.round((m.sy + (Y - m.ey) * m.ky) / f - 0.5), sx = Math.round((m.sx + (X - m.ex) * m.kx) / f - 0.5);
+      data[last + i] = sy - (ty + y);
+      data[last + n + i] = sx - (tx + x);
+      if (scores && coarse) {
+        const { srcLabels: sl, srcValid: sv } = coarse;
+        const j = sy * sl.width + sx;
+        const fits = sy >= 0 && sy < sl.height && sx >= 0 && sx < sl.width && sl.data[j] === l && sv.data[j] >= 1;
+        let best = -Infinity;
+        for (let k = 0; k < M; k++) best = Math.max(best, scores[k * n + i]);
+        scores[(M - 1) * n + i] = fits ? best + MAP_MARGIN : -1e4;
+      }
+    }
+  }
+  return { particles: tensor(data, particles.dims), scores: scores && tensor(scores, coarse!.scores.dims) };
+}
+
 /**
  * How far to trust class-relative position per compact class, from the classBoxes of the original (`a`)
  * and the edited (`e`) layout: the ratio of the class's bounding-box extent in the original to that in
@@ -639,6 +745,15 @@ function scalePositions(trust: Float32Array, atlas: Atlas, tgtPos: Plane, tgtLab
   };
   scale(atlas.pos, atlas.labels);
   scale(tgtPos, tgtLabels);
+}
+
+/**
+ * Class mean colours with those of mapped objects removed (NaN): an object copied along its map should
+ * not be steered towards its average colour, which pulled a moved kite's panels towards its mean purple.
+ */
+function withoutMapped(means: Float32Array, maps: Map<number, ObjectMap>): Float32Array {
+  for (const k of maps.keys()) means.fill(NaN, k * 3, k * 3 + 3);
+  return means;
 }
 
 /** Mean colour of each compact class over the valid source pixels (row k = class k; NaN if absent). */

@@ -109,6 +109,35 @@ test('moving an object copies its own pixels: the changed pixels stay a source f
   expect(left).toBe(64); // where it was is sky again
 });
 
+test('a moved object comes back as one translation of itself, its parts where they were', async () => {
+  // A 32×32 "kite" of four quadrants (red, yellow, green, purple) with fine stripes, moved 56 px right
+  // and 8 px down in a 160×96 sky. Assembled patch by patch, the copy mixed the quadrants.
+  const W = 160;
+  const { image, layout } = skyOverWater(W, 96, 80, (x, y) => [90 + y, 140 + ((x * 7 + y * 3) % 11), 220]);
+  const quadrant = [[210, 40, 40], [230, 210, 40], [40, 170, 60], [120, 50, 170]];
+  const kite = (x: number, y: number): number[] => quadrant[(y >= 16 ? 2 : 0) + (x >= 16 ? 1 : 0)].map((v) => v - ((x + y) % 4) * 6);
+  rect(layout, 16, 16, 48, 48, TREE);
+  for (let y = 0; y < 32; y++) for (let x = 0; x < 32; x++) image.data.set([...kite(x, y), 255], ((y + 16) * W + x + 16) * 4);
+  const edited = labelMap(W, 96);
+  edited.labels.set(layout.labels);
+  rect(edited, 16, 16, 48, 48, SKY);
+  rect(edited, 72, 24, 104, 56, TREE);
+  const r = await runEdit({ image, original: layout, edited, references: [], seed: 1 }, ADE20K, { runner });
+  // Each pixel of the moved kite, classed by its nearest quadrant colour, is in its own quadrant.
+  const nearest = (c: ArrayLike<number>): number => {
+    const d = quadrant.map((q) => Math.abs(c[0] - q[0]) + Math.abs(c[1] - q[1]) + Math.abs(c[2] - q[2]));
+    return d.indexOf(Math.min(...d));
+  };
+  let right = 0;
+  for (let y = 0; y < 32; y++) {
+    for (let x = 0; x < 32; x++) {
+      const p = ((y + 24) * W + x + 72) * 4;
+      if (nearest(r.image.data.subarray(p, p + 3)) === (y >= 16 ? 2 : 0) + (x >= 16 ? 1 : 0)) right++;
+    }
+  }
+  expect(right / (32 * 32)).toBeGreaterThan(0.9);
+});
+
 test('a reference image supplies a class the photo lacks', async () => {
   const j = job();
   rect(j.edited, 10, 10, 26, 22, TREE);
