@@ -102,7 +102,7 @@ const ALIGN = 256;
 /** Margin (level pixels) around the mask's box searched at every level finer than the coarsest. */
 const LEVEL_MARGIN = 12;
 /** Score margin by which an object's map beats the best match found for it at the coarsest level. */
-const MAP_MARGIN = 0.05;
+const MAP_MARGIN = 0.25;
 /** Most full-resolution pixels warped in one call (see the banded warp in runEngine). */
 const WARP_BAND_PIXELS = 1 << 20; // sources sit at multiples of this in the atlas, so pyramid boxes never straddle two
 
