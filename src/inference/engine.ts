@@ -406,18 +406,24 @@ export async function runEngine(job: RelayoutJob, palette: Palette, runner: Runn
   }
   const alpha = plane(bw, bh, 1);
   for (let y = 0; y < bh; y++) for (let x = 0; x < bw; x++) alpha.data[y * bw + x] = mask.alpha[(y + by0) * W + x + bx0] / 255;
-  const seam = seamWeights(mask.mask, original.labels, edited.labels, W, bx0, by0, bw, bh, p.seamPx);
+  // The pixels actually regenerated: the mask less the band pixels that guide. Those keep their class
+  // with nothing foreign near them, so their own bytes are the best answer; regenerated, the sky right
+  // around a moved kite took the lighter sky from around the original kite (a halo), and the sky right
+  // above raised hills the glow along the original ridge (a bright rim). The seam rings are counted from
+  // the regenerated pixels' border, so they fade into kept band pixels as into untouched ones.
+  const regen = withoutGuides(mask.mask, guideKnown, x0, y0, W);
+  const seam = seamWeights(regen, original.labels, edited.labels, W, bx0, by0, bw, bh, p.seamPx);
   lap('prepare');
   // Colour offsets are measured across the mask's border and spread over it (see models/README.md).
   const refined = (await run('harmonize', { warped: T(warpedFull), image: T(photoBox), known: T(knownBox), alpha: T(alpha), seam: T(seam) }, 0.9)).refined;
 
-  // Write back: inside the mask the refined pixels, everywhere else the input bytes untouched.
+  // Write back: the refined pixels where regenerated, everywhere else the input bytes untouched.
   const out = new Uint8Array(image.data);
   const bn = bw * bh;
   for (let y = 0; y < bh; y++) {
     for (let x = 0; x < bw; x++) {
       const gi = (y + by0) * W + x + bx0;
-      if (!mask.mask[gi]) continue;
+      if (!regen[gi]) continue;
       const li = y * bw + x;
       for (let c = 0; c < 3; c++) {
         const v = refined.data[c * bn + li];
@@ -428,6 +434,15 @@ export async function runEngine(job: RelayoutJob, palette: Palette, runner: Runn
   lap('write');
   opts.onProgress?.({ type: 'stage', stageId: 'done', fraction: 1 });
   return { image: { width: W, height: H, data: out }, mask, unchanged: false, timings, levels: [...levels, ...(fs > 1 ? [1] : [])] };
+}
+
+/** `mask` (full image) with the pixels that guide (`guide` ≥ 1, a crop at x0, y0) taken out. */
+function withoutGuides(mask: Uint8Array, guide: Plane, x0: number, y0: number, W: number): Uint8Array {
+  const out = mask.slice();
+  for (let y = 0; y < guide.height; y++) {
+    for (let x = 0; x < guide.width; x++) if (guide.data[y * guide.width + x] >= 1) out[(y + y0) * W + x + x0] = 0;
+  }
+  return out;
 }
 
 /**
