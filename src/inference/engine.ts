@@ -101,7 +101,7 @@ const BAND_GUIDE_PX = 32;
 const ALIGN = 256;
 /** Margin (level pixels) around the mask's box searched at every level finer than the coarsest. */
 const LEVEL_MARGIN = 12;
-/** Score margin by which an object's map beats the best match found for it at the coarsest level. */
+/** Score margin by which an object's map beats the best match found for it at each level. */
 const MAP_MARGIN = 0.25;
 /** Most full-resolution pixels warped in one call (see the banded warp in runEngine). */
 const WARP_BAND_PIXELS = 1 << 20; // sources sit at multiples of this in the atlas, so pyramid boxes never straddle two
@@ -298,7 +298,6 @@ export async function runEngine(job: RelayoutJob, palette: Palette, runner: Runn
   let scores: FloatTensor | null = null;
   let warped: Plane | null = null;
   let prevF = 0;
-  let prevLabels: Plane | null = null;
   const maps = objectMaps(job, compact, originalBoxes, editedBoxes, inPhoto, atlas.offsets);
   for (let li = 0; li < levels.length; li++) {
     const f = levels[li];
@@ -338,7 +337,7 @@ export async function runEngine(job: RelayoutJob, palette: Palette, runner: Runn
         tgtFeatures: tgtFeat, srcFeatures: srcFeat, tgtLabels: T(tgtLabels), srcLabels: T(labels), srcValid: T(valid),
         srcNoise: T(noise), tgtHome: T(home), params: tensor(Float32Array.from([p.labelPenalty, p.noiseScale]), [2]),
       }, frac, f);
-      const mapped = withObjectMaps(out.particles, tgtLabels, [tx, ty, tw, th], f, maps, { scores: out.scores, srcLabels: labels, srcValid: valid });
+      const mapped = withObjectMaps(out.particles, out.scores, tgtLabels, [tx, ty, tw, th], f, maps, { labels, valid });
       particles = mapped.particles;
       scores = mapped.scores;
     } else {
@@ -346,10 +345,10 @@ export async function runEngine(job: RelayoutJob, palette: Palette, runner: Runn
       for (let i = 0; i < noise.length; i++) noise[i] = rand() * 2 - 1;
       const out = await run('refine-level', {
         tgtFeatures: tgtFeat, srcFeatures: srcFeat, tgtLabels: T(tgtLabels), srcLabels: T(labels), srcValid: T(valid),
-        tgtHome: T(home), parentParticles: cropParticles(withObjectMaps(particles, prevLabels!, cropAt(prevF), prevF, maps).particles, fromParent), noise: tensor(noise, [2, 3, 2, th, tw]),
+        tgtHome: T(home), parentParticles: cropParticles(particles, fromParent), noise: tensor(noise, [2, 3, 2, th, tw]),
         params: tensor(Float32Array.from([p.labelPenalty, prevF / f, p.window0, p.windowDecay, p.coherence]), [5]),
       }, frac, f);
-      const mapped = withObjectMaps(out.particles, tgtLabels, [tx, ty, tw, th], f, maps, { scores: out.scores, srcLabels: labels, srcValid: valid });
+      const mapped = withObjectMaps(out.particles, out.scores, tgtLabels, [tx, ty, tw, th], f, maps, { labels, valid });
       particles = mapped.particles;
       scores = mapped.scores;
     }
@@ -359,7 +358,6 @@ export async function runEngine(job: RelayoutJob, palette: Palette, runner: Runn
     }, frac, f);
     warped = { width: tw, height: th, channels: 3, data: w.warped.data };
     prevF = f;
-    prevLabels = tgtLabels;
   }
 
   // Full resolution, only over the mask's box (plus a border for harmonize to measure colour offsets
@@ -680,27 +678,28 @@ function objectMaps(job: RelayoutJob, compact: Uint8Array, photoBoxes: Int32Arra
 }
 
 /**
- * `particles` (of level f over its rectangle [x, y, w, h]) with the last of each pixel's M candidates
- * replaced by its class's object map, where the class has one, so the next level considers that
- * displacement among the children it searches (and keeps it when it scores best; coherence then spreads
- * it over the object). With `scores` (the coarsest level, before its warp) the map is also made the
- * pixel's best candidate where it lands on a valid source pixel of the same class: the finer levels
- * match against the synthesis so far, so a map first offered there loses to candidates that agree with
- * a mottled coarse copy.
+ * A level's candidates (`particles`, `scores` over its rectangle [x, y, w, h]) with the last of each
+ * pixel's M replaced by its class's object map, where the class has one, scored best (+ MAP_MARGIN)
+ * where the map lands on a valid source pixel of the same class and worst elsewhere. The level's warp
+ * then copies the object along its map, and the next level searches around it. Offered only as one more
+ * candidate, the map lost at the coarse level to pixels of the object that match its features as well
+ * (every place inside a kite looks alike to them), and at finer levels to candidates that agree with that
+ * mottled coarse copy.
  */
 function withObjectMaps(
   particles: FloatTensor,
+  scored: FloatTensor,
   labels: Plane,
   rect: [number, number, number, number],
   f: number,
   maps: Map<number, ObjectMap>,
-  coarse?: { scores: FloatTensor; srcLabels: Plane; srcValid: Plane },
-): { particles: FloatTensor; scores: FloatTensor | null } {
-  if (!maps.size) return { particles, scores: coarse?.scores ?? null };
+  src: { labels: Plane; valid: Plane },
+): { particles: FloatTensor; scores: FloatTensor } {
+  if (!maps.size) return { particles, scores: scored };
   const [M, , h, w] = particles.dims;
   const [tx, ty] = rect;
   const data = new Float32Array(particles.data);
-  const scores = coarse ? new Float32Array(coarse.scores.data) : null;
+  const scores = new Float32Array(scored.data);
   const n = w * h, last = (M - 1) * 2 * n;
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
@@ -712,17 +711,14 @@ function withObjectMaps(
       const sy = Math.round((m.sy + (Y - m.ey) * m.ky) / f - 0.5), sx = Math.round((m.sx + (X - m.ex) * m.kx) / f - 0.5);
       data[last + i] = sy - (ty + y);
       data[last + n + i] = sx - (tx + x);
-      if (scores && coarse) {
-        const { srcLabels: sl, srcValid: sv } = coarse;
-        const j = sy * sl.width + sx;
-        const fits = sy >= 0 && sy < sl.height && sx >= 0 && sx < sl.width && sl.data[j] === l && sv.data[j] >= 1;
-        let best = -Infinity;
-        for (let k = 0; k < M; k++) best = Math.max(best, scores[k * n + i]);
-        scores[(M - 1) * n + i] = fits ? best + MAP_MARGIN : -1e4;
-      }
+      const j = sy * src.labels.width + sx;
+      const fits = sy >= 0 && sy < src.labels.height && sx >= 0 && sx < src.labels.width && src.labels.data[j] === l && src.valid.data[j] >= 1;
+      let best = -Infinity;
+      for (let k = 0; k < M; k++) best = Math.max(best, scores[k * n + i]);
+      scores[(M - 1) * n + i] = fits ? best + MAP_MARGIN : -1e4;
     }
   }
-  return { particles: tensor(data, particles.dims), scores: scores && tensor(scores, coarse!.scores.dims) };
+  return { particles: tensor(data, particles.dims), scores: tensor(scores, scored.dims) };
 }
 
 /**
