@@ -74,6 +74,18 @@ describe('relayout edit', () => {
     expect(Buffer.compare(Buffer.from(readImage(dest).data), Buffer.from(readImage(photo).data))).toBe(0);
   });
 
+  test('--detail fine regenerates the same region; an unknown detail names the choices', () => {
+    const dest = join(tmp, 'fine.png');
+    expect(run('edit', '--image', photo, '--layout', layout, '--edited', removeBoats, '--detail', 'fine', '--out', dest, '-q')).toBe(0);
+    const result = readImage(dest), input = readImage(photo);
+    const mask = computeEditMask(decodeLabels(readImage(layout), ADE20K).map, decodeLabels(readImage(removeBoats), ADE20K).map);
+    let outside = 0;
+    for (let i = 0; i < mask.mask.length; i++) if (!mask.mask[i] && [0, 1, 2].some((c) => result.data[i * 4 + c] !== input.data[i * 4 + c])) outside++;
+    expect(outside).toBe(0);
+    expect(run('edit', '--image', photo, '--layout', layout, '--edited', removeBoats, '--detail', 'ultra', '--out', dest)).not.toBe(0);
+    expect(err.join('\n')).toMatch(/--detail.*ultra.*standard, fine/s);
+  });
+
   test('a missing file is a clear error with exit code 2', () => {
     expect(run('edit', '--image', join(tmp, 'nope.png'), '--layout', layout, '--edited', layout, '--out', join(tmp, 'o.png'))).toBe(2);
     expect(err.join('\n')).toMatch(/image: file not found: .*nope\.png/);
