@@ -2,8 +2,8 @@
 // shared by the client and the reference server: names, datatypes, shapes, request parameters, limits,
 // and the conversions between a RelayoutJob and tensors. Pure code; no fetch, Node or ORT.
 import { BUILTIN_PALETTES, EditMaskOptions, LabelMap, Palette, RgbaImage } from '../../layout';
-import { Detail, DETAILS } from '../job';
-import type { ReferenceSource, RelayoutJob } from '../job';
+import { DETAILS } from '../job';
+import type { Detail, ReferenceSource, RelayoutJob } from '../job';
 import { KserveDatatype, ModelMetadata, InferParameters, TensorMetadata, WireFormatError, WireTensor } from './kserve-wire';
 
 /** The model name under which servers expose the whole pipeline. */
