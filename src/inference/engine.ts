@@ -197,9 +197,10 @@ export async function runEngine(job: RelayoutJob, palette: Palette, runner: Runn
   for (let i = 0; i < n; i++) if (mask.mask[i] && edited.labels[i] && !available[edited.labels[i]]) missing.add(edited.labels[i]);
   if (missing.size) throw new ClassMissingError([...missing].map((l) => classNameOf(palette, l)));
 
-  const originalBoxes = classBoxes(job.original.labels, W, H);
-  const editedBoxes = classBoxes(edited.labels, W, H);
-  const atlas = buildAtlas(job, compact, originalBoxes, fromReference);
+  const originalStats = classStats(job.original.labels, W, H), editedStats = classStats(edited.labels, W, H);
+  const refStats = job.references.map((r) => classStats(r.layout.labels, r.layout.width, r.layout.height));
+  const originalBoxes = originalStats.boxes, editedBoxes = editedStats.boxes;
+  const atlas = buildAtlas(job, compact, [originalBoxes, ...refStats.map((r) => r.boxes)], fromReference);
   lap('prepare');
 
   // Pyramid plan: dense attention over the crop where the atlas has ≤ coarseTokens locations; PatchMatch
@@ -298,7 +299,7 @@ export async function runEngine(job: RelayoutJob, palette: Palette, runner: Runn
   let scores: FloatTensor | null = null;
   let warped: Plane | null = null;
   let prevF = 0;
-  const maps = objectMaps(job, compact, originalBoxes, editedBoxes, inPhoto, atlas.offsets);
+  const maps = objectMaps(job, compact, originalStats, editedStats, refStats, inPhoto, atlas.offsets);
   for (let li = 0; li < levels.length; li++) {
     const f = levels[li];
     const [lw, lh] = levelSize(f);
@@ -521,7 +522,7 @@ function bandGuide(job: RelayoutJob, edited: Uint8Array, mask: Uint8Array, W: nu
  * edit paints): everything else keeps the photo's own look, so the sky regenerated around a hill taken
  * from a sunset does not turn into that sunset's glow.
  */
-function buildAtlas(job: RelayoutJob, compact: Uint8Array, photoBoxes: Int32Array, fromReference: Uint8Array): Atlas {
+function buildAtlas(job: RelayoutJob, compact: Uint8Array, sourceBoxes: Int32Array[], fromReference: Uint8Array): Atlas {
   // Copyable source pixels: everything but an explicit region to regenerate (see runEngine).
   const sources = [{ image: job.image, labels: job.original.labels, masked: job.extraMask ?? null }, ...job.references.map((r) => ({ image: r.image, labels: r.layout.labels, masked: null }))];
   const offsets: number[] = [];
@@ -540,7 +541,7 @@ function buildAtlas(job: RelayoutJob, compact: Uint8Array, photoBoxes: Int32Arra
   const pos = plane(width, height, 2);
   sources.forEach((s, k) => {
     const { width: sw, height: sh, data } = s.image;
-    const rel = classRelativePosition(s.labels, k === 0 ? photoBoxes : classBoxes(s.labels, sw, sh), sw, sh, 0, 0, sw, sh);
+    const rel = classRelativePosition(s.labels, sourceBoxes[k], sw, sh, 0, 0, sw, sh);
     for (let y = 0; y < sh; y++) {
       for (let x = 0; x < sw; x++) {
         const si = y * sw + x;
@@ -610,20 +611,33 @@ function classRelativePosition(labels: Uint8Array, boxes: Int32Array, W: number,
   return out;
 }
 
-/** Bounding box of every label value, 4 ints per label: x0, y0, x1, y1 (inclusive; x1 = −1 when absent). */
-export function classBoxes(labels: Uint8Array, W: number, H: number): Int32Array {
+/** Per label value: its bounding box (`classBoxes`) and its pixel count. */
+interface ClassStats {
+  boxes: Int32Array;
+  counts: Float64Array;
+}
+
+/** Bounding box and pixel count of every label value, in one pass. */
+function classStats(labels: Uint8Array, W: number, H: number): ClassStats {
   const b = new Int32Array(256 * 4);
+  const counts = new Float64Array(256);
   for (let l = 0; l < 256; l++) b.set([W, H, -1, -1], l * 4);
   for (let y = 0, i = 0; y < H; y++) {
     for (let x = 0; x < W; x++, i++) {
       const o = labels[i] * 4;
+      counts[labels[i]]++;
       if (x < b[o]) b[o] = x;
       if (y < b[o + 1]) b[o + 1] = y;
       if (x > b[o + 2]) b[o + 2] = x;
       if (y > b[o + 3]) b[o + 3] = y;
     }
   }
-  return b;
+  return { boxes: b, counts };
+}
+
+/** Bounding box of every label value, 4 ints per label: x0, y0, x1, y1 (inclusive; x1 = −1 when absent). */
+export function classBoxes(labels: Uint8Array, W: number, H: number): Int32Array {
+  return classStats(labels, W, H).boxes;
 }
 
 /** Where a moved, resized or inserted object's pixels come from: its box in the target → its box in a source. */
@@ -645,33 +659,33 @@ interface ObjectMap {
  * translation (and scale) of the source object, which the patch search, assembling the copy piece by
  * piece, does not find by itself; withObjectMaps offers it as a candidate.
  */
-function objectMaps(job: RelayoutJob, compact: Uint8Array, photoBoxes: Int32Array, editedBoxes: Int32Array, inPhoto: Uint8Array, offsets: number[]): Map<number, ObjectMap> {
+function objectMaps(
+  job: RelayoutJob,
+  compact: Uint8Array,
+  photo: ClassStats,
+  edited: ClassStats,
+  refs: ClassStats[],
+  inPhoto: Uint8Array,
+  offsets: number[],
+): Map<number, ObjectMap> {
   const maps = new Map<number, ObjectMap>();
-  const refBoxes = job.references.map((r) => classBoxes(r.layout.labels, r.layout.width, r.layout.height));
-  const count = (labels: Uint8Array): Float64Array => {
-    const c = new Float64Array(256);
-    for (const l of labels) c[l]++;
-    return c;
-  };
-  const editedCount = count(job.edited.labels), photoCount = count(job.original.labels);
   for (let l = 1; l < 256; l++) {
     const o = l * 4;
-    if (!compact[l] || editedBoxes[o + 2] < 0) continue;
-    let boxes = photoBoxes, offset = 0, sw = job.image.width, sh = job.image.height, sourceCount = photoCount[l];
+    if (!compact[l] || edited.boxes[o + 2] < 0) continue;
+    let source = photo, offset = 0, sw = job.image.width, sh = job.image.height;
     if (!inPhoto[l]) {
-      const k = refBoxes.findIndex((b) => b[o + 2] >= 0);
+      const k = refs.findIndex((r) => r.boxes[o + 2] >= 0);
       if (k < 0) continue;
-      [boxes, offset, sw, sh] = [refBoxes[k], offsets[k + 1], job.references[k].image.width, job.references[k].image.height];
-      sourceCount = count(job.references[k].layout.labels)[l];
+      [source, offset, sw, sh] = [refs[k], offsets[k + 1], job.references[k].image.width, job.references[k].image.height];
     }
-    const [x0, y0, x1, y1] = boxes.subarray(o, o + 4);
+    const [x0, y0, x1, y1] = source.boxes.subarray(o, o + 4);
     if (x1 < 0 || x0 === 0 || y0 === 0 || x1 === sw - 1 || y1 === sh - 1) continue; // absent, or stuff cut by the frame
-    const [ex0, ey0, ex1, ey1] = editedBoxes.subarray(o, o + 4);
+    const [ex0, ey0, ex1, ey1] = edited.boxes.subarray(o, o + 4);
     if (inPhoto[l] && ex0 === x0 && ey0 === y0 && ex1 === x1 && ey1 === y1) continue; // not moved
     const kx = (x1 - x0 + 1) / (ex1 - ex0 + 1), ky = (y1 - y0 + 1) / (ey1 - ey0 + 1);
     // One object moved or scaled keeps its area in proportion; otherwise (one of two boats removed, an
     // object repainted in another shape) the boxes do not describe one object's move.
-    if (Math.abs(editedCount[l] * kx * ky - sourceCount) > 0.3 * sourceCount) continue;
+    if (Math.abs(edited.counts[l] * kx * ky - source.counts[l]) > 0.3 * source.counts[l]) continue;
     maps.set(compact[l], { ex: ex0, ey: ey0, sx: x0 + offset, sy: y0, kx, ky });
   }
   return maps;
@@ -759,8 +773,9 @@ function scalePositions(trust: Float32Array, atlas: Atlas, tgtPos: Plane, tgtLab
 }
 
 /**
- * Class mean colours with those of mapped objects removed (NaN): an object copied along its map should
- * not be steered towards its average colour, which pulled a moved kite's panels towards its mean purple.
+ * `means` (class mean colours) with those of mapped objects set to NaN, in place: an object copied along
+ * its map should not be steered towards its average colour, which pulled a moved kite's panels towards
+ * its mean purple.
  */
 function withoutMapped(means: Float32Array, maps: Map<number, ObjectMap>): Float32Array {
   for (const k of maps.keys()) means.fill(NaN, k * 3, k * 3 + 3);

@@ -4,7 +4,7 @@
 import React, { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { BUILTIN_PALETTES, PaletteClass } from '../layout';
 import { DocumentInfo, Host } from '../host';
-import type { Detail } from '../inference/job';
+import { Detail, DETAILS } from '../inference/job';
 import { EditEngine, EngineFactories, engineFor } from './engines';
 import { CompletionState, completeLabelLayer, completionWords } from './complete';
 import { errorWords, generate, GenerateProgress } from './generate';
@@ -389,7 +389,7 @@ export function App({ host, engines, platform, subscribe, log }: AppProps): Reac
           <Dropdown<Detail>
             value={settings.detail}
             testId="detail"
-            options={(Object.keys(DETAIL_LABELS) as Detail[]).map((d) => ({ value: d, label: DETAIL_LABELS[d] }))}
+            options={DETAILS.map((d) => ({ value: d, label: DETAIL_LABELS[d] }))}
             onChange={(v) => update({ detail: v })}
           />
           <div className="row">

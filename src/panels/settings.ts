@@ -1,7 +1,7 @@
 // The panel's persisted settings: their shape, defaults, and a forgiving reader (a settings file from an
 // older or newer version, or edited by hand, never stops the panel from opening). Tokens are not here:
 // they go to the host's secret storage.
-import type { Detail } from '../inference/job';
+import { Detail, DETAILS } from '../inference/job';
 import { BUILTIN_PALETTES } from '../layout';
 
 export type BackendChoice = 'local-auto' | 'local-wasm' | 'remote';
@@ -64,7 +64,7 @@ export function readSettings(raw: unknown): Settings {
     remoteModel: typeof s.remoteModel === 'string' && s.remoteModel ? s.remoteModel : DEFAULT_SETTINGS.remoteModel,
     seed: clampInt(s.seed, 0, 2 ** 31 - 1, DEFAULT_SETTINGS.seed),
     variations: clampInt(s.variations, 1, MAX_VARIATIONS, DEFAULT_SETTINGS.variations),
-    detail: typeof s.detail === 'string' && s.detail in DETAIL_LABELS ? (s.detail as Detail) : DEFAULT_SETTINGS.detail,
+    detail: DETAILS.includes(s.detail as Detail) ? (s.detail as Detail) : DEFAULT_SETTINGS.detail,
     recent,
   };
 }
