@@ -410,7 +410,8 @@ export async function runEngine(job: RelayoutJob, palette: Palette, runner: Runn
   // around a moved kite took the lighter sky from around the original kite (a halo), and the sky right
   // above raised hills the glow along the original ridge (a bright rim). The seam rings are counted from
   // the regenerated pixels' border, so they fade into kept band pixels as into untouched ones.
-  const regen = withoutGuides(mask.mask, guideKnown, x0, y0, W);
+  const regen = new Uint8Array(bw * bh);
+  for (let y = 0; y < bh; y++) for (let x = 0; x < bw; x++) regen[y * bw + x] = mask.mask[(y + by0) * W + x + bx0] && knownBox.data[y * bw + x] < 1 ? 1 : 0;
   const seam = seamWeights(regen, original.labels, edited.labels, W, bx0, by0, bw, bh, p.seamPx);
   lap('prepare');
   // Colour offsets are measured across the mask's border and spread over it (see models/README.md).
@@ -421,9 +422,9 @@ export async function runEngine(job: RelayoutJob, palette: Palette, runner: Runn
   const bn = bw * bh;
   for (let y = 0; y < bh; y++) {
     for (let x = 0; x < bw; x++) {
-      const gi = (y + by0) * W + x + bx0;
-      if (!regen[gi]) continue;
       const li = y * bw + x;
+      if (!regen[li]) continue;
+      const gi = (y + by0) * W + x + bx0;
       for (let c = 0; c < 3; c++) {
         const v = refined.data[c * bn + li];
         out[gi * 4 + c] = Math.round(Math.min(1, Math.max(0, Number.isFinite(v) ? v : 0)) * 255);
@@ -435,21 +436,12 @@ export async function runEngine(job: RelayoutJob, palette: Palette, runner: Runn
   return { image: { width: W, height: H, data: out }, mask, unchanged: false, timings, levels: [...levels, ...(fs > 1 ? [1] : [])] };
 }
 
-/** `mask` (full image) with the pixels that guide (`guide` ≥ 1, a crop at x0, y0) taken out. */
-function withoutGuides(mask: Uint8Array, guide: Plane, x0: number, y0: number, W: number): Uint8Array {
-  const out = mask.slice();
-  for (let y = 0; y < guide.height; y++) {
-    for (let x = 0; x < guide.width; x++) if (guide.data[y * guide.width + x] >= 1) out[(y + y0) * W + x + x0] = 0;
-  }
-  return out;
-}
-
 /**
- * The harmonize stage's `seam` input over a box: masked pixels on the r-th 4-connected ring inside the
- * mask border get min(1, (depth + 1 − r) / (depth − 1)): 1 on the first two rings, fading to 0 past `depth`. Pixels whose label
+ * The harmonize stage's `seam` input over a box: regenerated pixels (`regen`, 1 per box pixel) on the
+ * r-th 4-connected ring inside their border get min(1, (depth + 1 − r) / (depth − 1)): 1 on the first two rings, fading to 0 past `depth`. Pixels whose label
  * changed get 0: an inserted object keeps its crisp edge against what surrounds it.
  */
-function seamWeights(mask: Uint8Array, original: Uint8Array, edited: Uint8Array, W: number, bx0: number, by0: number, bw: number, bh: number, depth: number): Plane {
+function seamWeights(regen: Uint8Array, original: Uint8Array, edited: Uint8Array, W: number, bx0: number, by0: number, bw: number, bh: number, depth: number): Plane {
   const out = plane(bw, bh, 1);
   if (depth <= 0) return out;
   // Grow ring by ring from the unmasked pixels, visiting only each ring's neighbours (not the whole box).
@@ -457,7 +449,7 @@ function seamWeights(mask: Uint8Array, original: Uint8Array, edited: Uint8Array,
   let frontier: number[] = [];
   for (let y = 0; y < bh; y++) {
     for (let x = 0; x < bw; x++) {
-      if (!mask[(y + by0) * W + x + bx0]) {
+      if (!regen[y * bw + x]) {
         reached[y * bw + x] = 1;
         frontier.push(y * bw + x);
       }
