@@ -64,3 +64,69 @@ export function colourPenalties(sampleLabels: Uint8Array, sampleBins: Uint16Arra
   }
   return tables;
 }
+
+/**
+ * P(class | colour) from one Gaussian per class over its sample cells' RGB (full covariance, with
+ * `ridge` added to the diagonal), classes weighted equally. A tight class (a clear sky) claims only
+ * colours near its own; a spread class (a many-coloured kite) keeps colours no class has shown.
+ * Returns `n × classes.length` values.
+ */
+export function gaussianColourPosterior(
+  rgb: Float32Array,
+  n: number,
+  sampleCells: Int32Array,
+  sampleLabels: Uint8Array,
+  classes: readonly number[],
+  ridge: number,
+): Float32Array {
+  const K = classes.length;
+  const slot = new Int16Array(256).fill(-1);
+  classes.forEach((l, k) => (slot[l] = k));
+  const s1 = new Float64Array(K * 3), s2 = new Float64Array(K * 9), cnt = new Float64Array(K);
+  for (let t = 0; t < sampleCells.length; t++) {
+    const k = slot[sampleLabels[t]];
+    if (k < 0) continue;
+    const p = sampleCells[t] * 3;
+    cnt[k]++;
+    for (let a = 0; a < 3; a++) {
+      s1[k * 3 + a] += rgb[p + a];
+      for (let b = 0; b < 3; b++) s2[k * 9 + a * 3 + b] += rgb[p + a] * rgb[p + b];
+    }
+  }
+  // Per class: mean, inverse covariance, log-determinant.
+  const mean = new Float64Array(K * 3), inv = new Float64Array(K * 9), logDet = new Float64Array(K);
+  for (let k = 0; k < K; k++) {
+    const c = Math.max(1, cnt[k]);
+    for (let a = 0; a < 3; a++) mean[k * 3 + a] = s1[k * 3 + a] / c;
+    const m = new Float64Array(9);
+    for (let a = 0; a < 3; a++) for (let b = 0; b < 3; b++) m[a * 3 + b] = s2[k * 9 + a * 3 + b] / c - mean[k * 3 + a] * mean[k * 3 + b] + (a === b ? ridge : 0);
+    const det = m[0] * (m[4] * m[8] - m[5] * m[7]) - m[1] * (m[3] * m[8] - m[5] * m[6]) + m[2] * (m[3] * m[7] - m[4] * m[6]);
+    logDet[k] = Math.log(det);
+    const o = k * 9;
+    inv[o] = (m[4] * m[8] - m[5] * m[7]) / det;
+    inv[o + 1] = (m[2] * m[7] - m[1] * m[8]) / det;
+    inv[o + 2] = (m[1] * m[5] - m[2] * m[4]) / det;
+    inv[o + 3] = (m[5] * m[6] - m[3] * m[8]) / det;
+    inv[o + 4] = (m[0] * m[8] - m[2] * m[6]) / det;
+    inv[o + 5] = (m[2] * m[3] - m[0] * m[5]) / det;
+    inv[o + 6] = (m[3] * m[7] - m[4] * m[6]) / det;
+    inv[o + 7] = (m[1] * m[6] - m[0] * m[7]) / det;
+    inv[o + 8] = (m[0] * m[4] - m[1] * m[3]) / det;
+  }
+  const out = new Float32Array(n * K);
+  const ll = new Float64Array(K);
+  for (let i = 0; i < n; i++) {
+    let best = -Infinity;
+    for (let k = 0; k < K; k++) {
+      const d0 = rgb[i * 3] - mean[k * 3], d1 = rgb[i * 3 + 1] - mean[k * 3 + 1], d2 = rgb[i * 3 + 2] - mean[k * 3 + 2];
+      const o = k * 9;
+      const q = d0 * (inv[o] * d0 + inv[o + 1] * d1 + inv[o + 2] * d2) + d1 * (inv[o + 3] * d0 + inv[o + 4] * d1 + inv[o + 5] * d2) + d2 * (inv[o + 6] * d0 + inv[o + 7] * d1 + inv[o + 8] * d2);
+      ll[k] = -0.5 * q - 0.5 * logDet[k];
+      if (ll[k] > best) best = ll[k];
+    }
+    let z = 0;
+    for (let k = 0; k < K; k++) z += (ll[k] = Math.exp(ll[k] - best));
+    for (let k = 0; k < K; k++) out[i * K + k] = ll[k] / z;
+  }
+  return out;
+}

@@ -5,7 +5,7 @@ import { CancelledError, InputError, SizeMismatchError } from './errors';
 import { assertRgba, LabelMap, RgbaImage, sameSize } from './image';
 import { connectedComponents } from './mask';
 import { squaredDistanceTransform } from './distance';
-import { colourBin, colourBins, colourPenalties } from './complete-colour';
+import { colourBin, colourBins, colourPenalties, gaussianColourPosterior } from './complete-colour';
 import {
   blurRgb3x3,
   borderCells,
@@ -38,6 +38,10 @@ export interface CompletionTuning {
    * much join the strokes as training cells, and forest and flood run once more. 0 turns it off.
    */
   selfTrainBelief: number;
+  /** Penalty for a class whose colour Gaussian gives probability 0 at a cell (0 = off). */
+  gaussWeight: number;
+  /** Added to the Gaussians' covariance diagonal (colour units²). */
+  gaussRidge: number;
 }
 
 export const DEFAULT_TUNING: CompletionTuning = {
@@ -47,6 +51,8 @@ export const DEFAULT_TUNING: CompletionTuning = {
   forestWeight: 150,
   forestEdge: 150,
   selfTrainBelief: 0.4,
+  gaussWeight: 70,
+  gaussRidge: 25,
 };
 
 export interface CompleteOptions {
@@ -75,7 +81,7 @@ export interface CompletionResult {
 
 /**
  * Confidence is one half when the runner-up class reaches a pixel this many priority units worse (edge
- * strength plus the forest penalty, which alone spans 0..150)…
+ * strength plus the forest and colour penalties, which span 0..150 and 0..70)…
  */
 const MARGIN_HALF = 100;
 /** …and halves again for every this fraction of the image diagonal between a pixel and its class's nearest stroke. */
@@ -228,8 +234,9 @@ export async function completeLayout(photo: RgbaImage, sparse: LabelMap, opts: C
  * texture, context; `complete-forest.ts`) gives P(class | cell), returned as `belief`: a class is slowed by
  * `forestWeight`·(1 − P) where the cell does not look like it, and the posterior, scaled by
  * `forestEdge`, joins the colour as flood channels, so a change of texture counts as an edge even
- * where the mean colour does not change (the mountain band above the trees). The older per-class
- * colour-histogram penalty (`colourWeight`) can be added; measured redundant with the forest.
+ * where the mean colour does not change (the mountain band above the trees). A class is also slowed by
+ * `gaussWeight`·(1 − P) under one colour Gaussian per class (`gaussianColourPosterior`). The older
+ * per-class colour-histogram penalty (`colourWeight`) can be added; measured redundant with the forest.
  */
 function coarseEvidence(
   features: Float32Array | null,
@@ -245,6 +252,10 @@ function coarseEvidence(
   belief: ((l: number, cell: number) => number) | null;
 } {
   const n = coarseRgb.length / 3;
+  const K = classes.length;
+  const slot = new Int16Array(256);
+  classes.forEach((l, k) => (slot[l] = k));
+  const cells = Int32Array.from(sampleCells);
   const terms: ((l: number, j: number) => number)[] = [];
   if (tuning.colourWeight > 0) {
     const bins = colourBins(coarseRgb, n);
@@ -255,10 +266,7 @@ function coarseEvidence(
   let edges = coarseRgb, channels = 3;
   let belief: ((l: number, cell: number) => number) | null = null;
   if (features) {
-    const K = classes.length;
-    const slot = new Int16Array(256);
-    classes.forEach((l, k) => (slot[l] = k));
-    const p = forestPosterior(features, n, Int32Array.from(sampleCells), sampleLabels, classes);
+    const p = forestPosterior(features, n, cells, sampleLabels, classes);
     const P = (l: number, cell: number): number => p[cell * K + slot[l]];
     belief = P;
     const fw = tuning.forestWeight;
@@ -272,8 +280,16 @@ function coarseEvidence(
       }
     }
   }
+  if (tuning.gaussWeight > 0) {
+    // The forest splits on what the samples show; a colour no sample has lands on whichever side a
+    // split happens to put it. A Gaussian per class knows how spread the class is: a yellow kite panel
+    // is far from the tight blue sky but within the many-coloured kite's spread.
+    const pg = gaussianColourPosterior(coarseRgb, n, cells, sampleLabels, classes, tuning.gaussRidge);
+    const gw = tuning.gaussWeight;
+    terms.push((l, j) => gw * (1 - pg[j * K + slot[l]]));
+  }
   const penalty =
-    terms.length === 0 ? null : terms.length === 1 ? terms[0] : (l: number, j: number): number => terms[0](l, j) + terms[1](l, j);
+    terms.length === 0 ? null : terms.length === 1 ? terms[0] : (l: number, j: number): number => terms.reduce((s, t) => s + t(l, j), 0);
   return { penalty, edges, channels, belief };
 }
 

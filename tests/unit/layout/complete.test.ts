@@ -112,6 +112,45 @@ describe('completeLayout', () => {
     expect(wrong).toBeLessThan(W * H * 0.03); // within a few px of x = 52
   });
 
+  test('a colour no stroke shows goes to the many-coloured class, not the tight one (a kite panel in the sky)', async () => {
+    // A noisy blue sky; a "kite" of four shaded panels (red, purple, green, yellow) at x 40..80, y 20..60.
+    // Kite strokes cross the first three panels only; a sky stroke runs 4 px right of the yellow one.
+    const W = 120, H = 80;
+    const photo = solid(W, H, [0, 0, 0]);
+    let s = 3;
+    for (let y = 0; y < H; y++) {
+      for (let x = 0; x < W; x++) {
+        s = (s * 1664525 + 1013904223) >>> 0;
+        const d = ((s >>> 24) % 17) - 8;
+        fill(photo, x, y, x + 1, y + 1, [70 + d, 110 + d, 180 + d]);
+      }
+    }
+    const panels = [[200, 40, 40], [120, 50, 150], [40, 160, 70], [230, 210, 40]];
+    panels.forEach((c, k) => {
+      for (let y = 20; y < 60; y++) fill(photo, 40 + 10 * k, y, 50 + 10 * k, y + 1, c.map((v) => Math.min(255, Math.round(v * (0.6 + (y - 20) / 60)))));
+    });
+    const strokes = labelMap(W, H);
+    rect(strokes, 42, 38, 68, 41, 2);
+    rect(strokes, 84, 10, 86, 70, 1);
+    rect(strokes, 8, 10, 10, 70, 1);
+    const count = (map: LabelMap): { yellowKite: number; skyKite: number } => {
+      let yellowKite = 0, skyKite = 0;
+      for (let y = 0; y < H; y++) {
+        for (let x = 0; x < W; x++) {
+          if (at(map, x, y) !== 2) continue;
+          if (x >= 70 && x < 80 && y >= 20 && y < 60) yellowKite++;
+          if (x < 38 || x >= 82 || y < 18 || y >= 62) skyKite++; // more than 2 px outside the kite
+        }
+      }
+      return { yellowKite, skyKite };
+    };
+    const withGaussians = count((await completeLayout(photo, strokes)).labels);
+    const forestOnly = count((await completeLayout(photo, strokes, { tuning: { gaussWeight: 0 } })).labels);
+    expect(withGaussians.yellowKite).toBeGreaterThanOrEqual(0.95 * 400);
+    expect(withGaussians.skyKite).toBe(0);
+    expect(forestOnly.yellowKite).toBeLessThan(0.5 * 400); // what the colour Gaussians add
+  });
+
   test('refinement snaps a diagonal edge that the coarse grid can only follow in steps', async () => {
     const photo = solid(96, 64, [30, 140, 60]);
     for (let y = 0; y < 64; y++) fill(photo, Math.floor(20 + y * 0.8), y, 96, y + 1, [230, 220, 200]);
