@@ -69,7 +69,8 @@ export function colourPenalties(sampleLabels: Uint8Array, sampleBins: Uint16Arra
  * P(class | colour) from one Gaussian per class over its sample cells' RGB (full covariance, with
  * `ridge` added to the diagonal), classes weighted equally. A tight class (a clear sky) claims only
  * colours near its own; a spread class (a many-coloured kite) keeps colours no class has shown.
- * Returns `n × classes.length` values.
+ * A class without samples gets 0 everywhere (uniform if no class has any). Returns `n × classes.length`
+ * values.
  */
 export function gaussianColourPosterior(
   rgb: Float32Array,
@@ -121,8 +122,13 @@ export function gaussianColourPosterior(
       const d0 = rgb[i * 3] - mean[k * 3], d1 = rgb[i * 3 + 1] - mean[k * 3 + 1], d2 = rgb[i * 3 + 2] - mean[k * 3 + 2];
       const o = k * 9;
       const q = d0 * (inv[o] * d0 + inv[o + 1] * d1 + inv[o + 2] * d2) + d1 * (inv[o + 3] * d0 + inv[o + 4] * d1 + inv[o + 5] * d2) + d2 * (inv[o + 6] * d0 + inv[o + 7] * d1 + inv[o + 8] * d2);
-      ll[k] = -0.5 * q - 0.5 * logDet[k];
+      // A class with no sample cell (its strokes outvoted in every cell) claims no colour.
+      ll[k] = cnt[k] > 0 ? -0.5 * q - 0.5 * logDet[k] : -Infinity;
       if (ll[k] > best) best = ll[k];
+    }
+    if (best === -Infinity) {
+      out.fill(1 / K, i * K, (i + 1) * K);
+      continue;
     }
     let z = 0;
     for (let k = 0; k < K; k++) z += (ll[k] = Math.exp(ll[k] - best));

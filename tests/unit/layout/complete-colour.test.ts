@@ -34,4 +34,14 @@ describe('gaussianColourPosterior', () => {
     expect(P(1, 1)).toBeGreaterThan(0.99); // yellow
     expect(P(2, 1)).toBeGreaterThan(0.99); // a dull red-grey between the kite's colours
   });
+
+  test('a class without samples claims no colour', () => {
+    // Black included: an empty class must not become a point at the zero colour.
+    const withBlack = Float32Array.from([...samples, ...probe, [0, 0, 0]].flat());
+    const q = gaussianColourPosterior(withBlack, n + 1, Int32Array.from(samples.keys()), Uint8Array.from(labels), [1, 2, 7], 25);
+    for (let i = 0; i <= n; i++) expect(q[i * 3 + 2]).toBe(0);
+    expect(q[samples.length * 3]).toBeGreaterThan(0.99); // the tight blue is still blue
+    const none = gaussianColourPosterior(rgb, n, new Int32Array(0), new Uint8Array(0), [1, 2], 25);
+    expect(Array.from(none.slice(0, 4))).toEqual([0.5, 0.5, 0.5, 0.5]);
+  });
 });
