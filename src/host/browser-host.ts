@@ -3,8 +3,9 @@
 // written atomically as one history entry, nothing written on cancel. Pure data; no DOM, no canvas.
 import { CancelledError, RgbaImage } from '../layout';
 import { HostError, checkLabelImageSize, noLabelLayerError } from './errors';
-import { DocumentInfo, Host, HostEnvironment, LayerRef, ResultLayer, WriteOptions } from './host';
-import { isRelayoutLayer, LABEL_LAYER_NAME, nextResultNumber, ORIGINAL_LAYER_NAME, resultLayerName } from './naming';
+import { DocumentInfo, Host, HostEnvironment, LayerRef, ResultLayer, WriteLabelOptions, WriteOptions } from './host';
+import { CHECK_LAYER_NAME, isRelayoutLayer, LABEL_LAYER_NAME, nextResultNumber, ORIGINAL_LAYER_NAME, resultLayerName } from './naming';
+import { checkLayerImage } from './pixels';
 
 export interface BrowserLayer {
   id: number;
@@ -265,17 +266,21 @@ export class BrowserHost implements Host {
       throw new HostError('nothing to reset', { userMessage: 'There is no original layout to go back to: press "Mark current layout as original" first.' });
     }
     label.image = copyImage(original.image);
+    d.layers = d.layers.filter((l) => l.name !== CHECK_LAYER_NAME);
     d.history.push('Relayout: reset label layer');
     this.changed();
   }
 
-  async writeLabelLayer(documentId: number, image: RgbaImage, opts: WriteOptions = {}): Promise<void> {
+  async writeLabelLayer(documentId: number, image: RgbaImage, opts: WriteLabelOptions = {}): Promise<void> {
     const d = this.doc(documentId);
     const label = this.findLayer(d, LABEL_LAYER_NAME);
     if (!label) throw noLabelLayerError();
     checkLabelImageSize(image, d);
+    const marks = opts.checkHere && opts.checkHere.some((v) => v !== 0) ? checkLayerImage(opts.checkHere, d.width, d.height) : null;
     if (opts.signal?.aborted) throw new CancelledError();
     label.image = copyImage(image);
+    d.layers = d.layers.filter((l) => l.name !== CHECK_LAYER_NAME);
+    if (marks) d.layers.splice(d.layers.indexOf(label), 0, this.layer(CHECK_LAYER_NAME, marks));
     d.history.push('Relayout: complete layout');
     this.changed();
   }

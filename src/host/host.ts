@@ -53,6 +53,15 @@ export interface WriteOptions {
   signal?: AbortSignal;
 }
 
+export interface WriteLabelOptions extends WriteOptions {
+  /**
+   * Pixels worth checking (non-zero = yes), document size: shown as the translucent magenta layer
+   * `CHECK_LAYER_NAME` above the label layer, in the same undo step. An earlier check layer is removed
+   * either way: it described labels that are now replaced.
+   */
+  checkHere?: Uint8Array;
+}
+
 export interface Host {
   /** 'photoshop' or 'browser': lets the panel word its hints (e.g. "use the pencil"). */
   readonly kind: 'photoshop' | 'browser';
@@ -73,13 +82,14 @@ export interface Host {
   createLabelLayer(documentId: number): Promise<LayerRef>;
   /** Stores the label layer's current pixels as the original layout, in a hidden locked layer. One undo step. */
   markOriginalLayout(documentId: number): Promise<void>;
-  /** Puts the stored original layout back into the label layer. One undo step. */
+  /** Puts the stored original layout back into the label layer (removing the check layer). One undo step. */
   resetLabelLayer(documentId: number): Promise<void>;
   /**
    * Replaces the label layer's pixels with `image` (document size, label colours; e.g. a completed
-   * layout), as its own undo step. On error or cancellation nothing is written.
+   * layout), with the check layer of `opts.checkHere`, as one undo step; the label layer stays the
+   * active layer. On error or cancellation nothing is written.
    */
-  writeLabelLayer(documentId: number, image: RgbaImage, opts?: WriteOptions): Promise<void>;
+  writeLabelLayer(documentId: number, image: RgbaImage, opts?: WriteLabelOptions): Promise<void>;
   /** Makes the next strokes carry an exact class colour: foreground colour plus a hard-edged (pencil) tool. */
   pickPaintColor(rgb: readonly [number, number, number]): Promise<void>;
   /**

@@ -3,6 +3,8 @@
 
 export const LABEL_LAYER_NAME = 'Relayout Labels';
 export const ORIGINAL_LAYER_NAME = 'Relayout Original Layout';
+/** Above the label layer after "Complete layout": the completed pixels worth checking, in magenta. */
+export const CHECK_LAYER_NAME = 'Relayout Check Here';
 
 const RESULT_PREFIX = 'Relayout ';
 const RESULT_RE = /^Relayout (\d+)(?: — .*)?$/;
@@ -29,7 +31,7 @@ export function nextResultNumber(existingNames: Iterable<string>): number {
   return max + 1;
 }
 
-/** True for the layers Relayout made (label layer, original layout, results): left out of the photo. */
+/** True for the layers Relayout made (label layer, original layout, check layer, results): left out of the photo. */
 export function isRelayoutLayer(name: string): boolean {
-  return name === LABEL_LAYER_NAME || name === ORIGINAL_LAYER_NAME || resultNumber(name) !== null;
+  return name === LABEL_LAYER_NAME || name === ORIGINAL_LAYER_NAME || name === CHECK_LAYER_NAME || resultNumber(name) !== null;
 }

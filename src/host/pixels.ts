@@ -158,3 +158,14 @@ export function boundsOfPlane(plane: Uint8Array, width: number, height: number):
 export function toPsRect(b: Bounds): PsRect {
   return { left: b.x0, top: b.y0, right: b.x1, bottom: b.y1 };
 }
+
+/** Magenta at 60 %: unlike the sky, water and foliage class colours, and the photo and labels show through. */
+const CHECK_RGBA = [255, 0, 255, 153];
+
+/** The check layer's pixels: translucent magenta where `marks` is non-zero, transparent elsewhere. */
+export function checkLayerImage(marks: Uint8Array, width: number, height: number): RgbaImage {
+  if (marks.length !== width * height) throw new InputError(`check marks: ${marks.length} values for ${width}×${height} pixels`);
+  const data = new Uint8Array(width * height * 4);
+  for (let i = 0; i < marks.length; i++) if (marks[i]) data.set(CHECK_RGBA, i * 4);
+  return { width, height, data };
+}

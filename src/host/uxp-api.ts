@@ -37,6 +37,8 @@ export interface PsLayer {
   readonly layers: readonly PsLayer[] | null;
   /** 'placeBefore' puts the layer above `relativeObject`, 'placeAfter' below. */
   move(relativeObject: PsLayer, insertLocation: ElementPlacement): void;
+  /** Removes the layer from its document (Photoshop 23.0+). */
+  delete(): void;
 }
 
 export interface PsDocument {

@@ -4,9 +4,9 @@
 // on error or cancellation. Reads never leave a history entry.
 import { CancelledError, RelayoutError, RgbaImage } from '../layout';
 import { HostError, UnsupportedDocumentError, checkLabelImageSize, noLabelLayerError } from './errors';
-import { BitDepth, DocumentInfo, Host, HostEnvironment, LayerRef, ResultLayer, WriteOptions } from './host';
-import { isRelayoutLayer, LABEL_LAYER_NAME, nextResultNumber, ORIGINAL_LAYER_NAME, resultLayerName } from './naming';
-import { boundsOfPlane, ComponentSize, grayTo8, grayToDepth, padGray, padRgba, PixelArray, rgbaToDepth, toPsRect, toRgba8 } from './pixels';
+import { BitDepth, DocumentInfo, Host, HostEnvironment, LayerRef, ResultLayer, WriteLabelOptions, WriteOptions } from './host';
+import { CHECK_LAYER_NAME, isRelayoutLayer, LABEL_LAYER_NAME, nextResultNumber, ORIGINAL_LAYER_NAME, resultLayerName } from './naming';
+import { boundsOfPlane, checkLayerImage, ComponentSize, grayTo8, grayToDepth, padGray, padRgba, PixelArray, rgbaToDepth, toPsRect, toRgba8 } from './pixels';
 import { utf8Decode, utf8Encode } from '../layout/utf8';
 import { ExecutionContext, PsApi, PsDocument, PsImageData, PsLayer, UxpApi } from './uxp-api';
 
@@ -296,19 +296,33 @@ export class UxpHost implements Host {
       throw new HostError('nothing to reset', { userMessage: 'There is no original layout to go back to: press "Mark current layout as original" first.' });
     }
     const pixels = await this.modal('Relayout: read original layout', () => this.readRgba(d, original));
-    await this.historyStep(documentId, 'Relayout: reset label layer', () => this.putLayerPixels(d, label, pixels, depth));
+    await this.historyStep(documentId, 'Relayout: reset label layer', async () => {
+      await this.putLayerPixels(d, label, pixels, depth);
+      // Its marks described the labels just replaced.
+      this.findLayer(d, CHECK_LAYER_NAME)?.delete();
+    });
   }
 
-  async writeLabelLayer(documentId: number, image: RgbaImage, opts: WriteOptions = {}): Promise<void> {
+  async writeLabelLayer(documentId: number, image: RgbaImage, opts: WriteLabelOptions = {}): Promise<void> {
     const d = this.doc(documentId);
     const depth = this.supportedDepth(d);
     const label = this.findLayer(d, LABEL_LAYER_NAME);
     if (!label) throw noLabelLayerError();
     checkLabelImageSize(image, d);
+    const marks = opts.checkHere && opts.checkHere.some((v) => v !== 0) ? checkLayerImage(opts.checkHere, d.width, d.height) : null;
     if (opts.signal?.aborted) throw new CancelledError();
     await this.historyStep(documentId, 'Relayout: complete layout', async (_ctx, check) => {
       check();
       await this.putLayerPixels(d, label, image, depth);
+      this.findLayer(d, CHECK_LAYER_NAME)?.delete();
+      if (marks) {
+        check();
+        const layer = await this.newLayer(d, CHECK_LAYER_NAME);
+        layer.move(label, this.ps.constants.ElementPlacement.PLACEBEFORE);
+        await this.putLayerPixels(d, layer, marks, depth);
+        // The user goes on painting labels, not on the check layer.
+        await this.selectLayer(label.id);
+      }
     }, opts.signal);
   }
 

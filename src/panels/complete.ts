@@ -1,8 +1,8 @@
 // "Complete layout" without React: read the photo and the label layer (transparent = unlabeled), grow the
 // strokes into a full label map (src/layout completeLayout), write it into the label layer as one undo
-// step, and say how much was filled and how sure it is.
+// step with the low-confidence pixels marked in a layer above it, and say how much was filled and how sure it is.
 import { completeLayout, decodeLabels, encodeLabels, InputError, LabelMap, OffPaletteError, Palette } from '../layout';
-import { Host } from '../host';
+import { CHECK_LAYER_NAME, Host } from '../host';
 
 /** Confidence (0..255) below which a completed pixel counts as a guess worth checking. */
 export const LOW_CONFIDENCE = 64;
@@ -74,12 +74,16 @@ export async function completeLabelLayer(
   const usePrevious = previous && strokes !== map ? { result: previous.result, strokes: previous.strokes } : undefined;
   const result = await completeLayout(photo, strokes, { signal: opts.signal, onProgress: (f) => opts.onProgress?.(0.95 * f), previous: usePrevious });
   let filled = 0, low = 0;
+  const checkHere = new Uint8Array(strokes.labels.length);
   for (let i = 0; i < strokes.labels.length; i++) {
     if (strokes.labels[i]) continue;
     filled++;
-    if (result.confidence[i] < LOW_CONFIDENCE) low++;
+    if (result.confidence[i] < LOW_CONFIDENCE) {
+      low++;
+      checkHere[i] = 1;
+    }
   }
-  await host.writeLabelLayer(req.documentId, encodeLabels(result.labels, req.palette), { signal: opts.signal });
+  await host.writeLabelLayer(req.documentId, encodeLabels(result.labels, req.palette), { signal: opts.signal, checkHere });
   opts.onProgress?.(1);
   return {
     filledPixels: filled,
@@ -95,6 +99,8 @@ export async function completeLabelLayer(
 /** The panel's message after a completion. */
 export function completionWords(o: CompleteOutcome): string {
   const pct = (n: number): string => `${((100 * n) / o.totalPixels).toFixed(1)}%`;
-  const low = o.lowConfidencePixels ? ` ${pct(o.lowConfidencePixels)} of the image is low-confidence: check those borders and add a stroke where it is wrong, then complete again.` : ' Every filled pixel is confident.';
+  const low = o.lowConfidencePixels
+    ? ` ${pct(o.lowConfidencePixels)} of the image is low-confidence, marked in magenta in the layer "${CHECK_LAYER_NAME}": check there, add a stroke where it is wrong, then complete again (hide or delete that layer when done).`
+    : ' Every filled pixel is confident.';
   return `Completed the layout${o.incremental ? ' (only what the new strokes affect)' : ''}: filled ${pct(o.filledPixels)} of the image from ${pct(o.strokePixels)} strokes in ${o.seconds.toFixed(1)} s.${low}`;
 }

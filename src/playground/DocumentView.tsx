@@ -1,14 +1,14 @@
 // The playground's stand-in for Photoshop's canvas: the photo with result layers (masked), the label
-// layer as an overlay with adjustable opacity, pencil painting with the mouse in the picked class colour,
+// layer as an overlay with adjustable opacity, the check layer of "Complete layout" above it, pencil painting with the mouse in the picked class colour,
 // clearing the label layer (to paint strokes for Complete layout), and a layers list. Reads and changes only the BrowserHost's in-memory document.
 import React, { useEffect, useReducer, useRef, useState } from 'react';
-import { BrowserDocument, BrowserHost, LABEL_LAYER_NAME } from '../host';
+import { BrowserDocument, BrowserHost, CHECK_LAYER_NAME, LABEL_LAYER_NAME } from '../host';
 
 function compositeBelowLabels(doc: BrowserDocument): ImageData {
   const { width, height } = doc;
   const out = new Uint8ClampedArray(width * height * 4);
   for (const layer of [...doc.layers].reverse()) {
-    if (!layer.visible || layer.name === LABEL_LAYER_NAME) continue;
+    if (!layer.visible || layer.name === LABEL_LAYER_NAME || layer.name === CHECK_LAYER_NAME) continue;
     const s = layer.image.data;
     const m = layer.mask;
     for (let i = 0, p = 0; i < width * height; i++, p += 4) {
@@ -30,6 +30,7 @@ export function DocumentView({ host, documentId }: { host: BrowserHost; document
   const [brush, setBrush] = useState(Math.max(2, Math.round(doc.width / 64)));
   const baseRef = useRef<HTMLCanvasElement>(null);
   const labelRef = useRef<HTMLCanvasElement>(null);
+  const checkRef = useRef<HTMLCanvasElement>(null);
   const stroke = useRef<{ x: number; y: number }[] | null>(null);
 
   useEffect(() => host.subscribe(bump), [host]);
@@ -41,6 +42,13 @@ export function DocumentView({ host, documentId }: { host: BrowserHost; document
     if (ctx) {
       ctx.clearRect(0, 0, doc.width, doc.height);
       if (label?.visible) ctx.putImageData(new ImageData(new Uint8ClampedArray(label.image.data), doc.width, doc.height), 0, 0);
+    }
+    // Above the label overlay and not faded with it, as in Photoshop's layer stack.
+    const check = host.findLayer(doc, CHECK_LAYER_NAME);
+    const cctx = checkRef.current?.getContext('2d');
+    if (cctx) {
+      cctx.clearRect(0, 0, doc.width, doc.height);
+      if (check?.visible) cctx.putImageData(new ImageData(new Uint8ClampedArray(check.image.data), doc.width, doc.height), 0, 0);
     }
   }, [host, doc, version]);
 
@@ -113,6 +121,7 @@ export function DocumentView({ host, documentId }: { host: BrowserHost; document
             if (s) host.paintStroke(documentId, s, brush);
           }}
         />
+        <canvas ref={checkRef} width={doc.width} height={doc.height} data-testid="check-canvas" style={{ pointerEvents: 'none' }} />
       </div>
       <ul className="layers" data-testid="layers">
         {doc.layers.map((l) => (

@@ -187,4 +187,23 @@ test('Clear labels, paint a few strokes, Complete layout: every pixel labelled, 
     for (let c = 0; c < 3; c++) if (done.data[i * 4 + c] !== sparse.copy[i * 4 + c]) throw new Error(`stroke pixel ${i} changed`);
   }
   expect(done.history).toEqual(['Relayout: complete layout']);
+  // The pixels worth checking: a layer in the list, drawn in magenta over the labels.
+  expect(await page.locator('[data-testid=layer][data-name="Relayout Check Here"]').count()).toBe(1);
+  const check = await page.evaluate(() => {
+    type L = { name: string; image: { data: Uint8Array } };
+    const w = window as unknown as { __relayout: { host: { doc(id: number): { width: number; height: number; layers: L[] } }; documentId: number } };
+    const d = w.__relayout.host.doc(w.__relayout.documentId);
+    const data = d.layers.find((l) => l.name === 'Relayout Check Here')!.image.data;
+    const canvas = document.querySelector('[data-testid=check-canvas]') as HTMLCanvasElement;
+    const shown = canvas.getContext('2d')!.getImageData(0, 0, d.width, d.height).data;
+    let marked = 0, drawn = 0;
+    for (let i = 0; i < d.width * d.height; i++) {
+      if (data[i * 4 + 3]) marked++;
+      if (shown[i * 4 + 3] && shown[i * 4] > 200 && shown[i * 4 + 1] < 60 && shown[i * 4 + 2] > 200) drawn++;
+    }
+    return { marked, drawn, message: document.querySelector('[data-testid=message]')?.textContent ?? '' };
+  });
+  expect(check.marked).toBeGreaterThan(0);
+  expect(check.drawn).toBe(check.marked);
+  expect(check.message).toContain('marked in magenta in the layer "Relayout Check Here"');
 }, 120000);

@@ -128,6 +128,18 @@ export class FakeLayer implements PsLayer {
     list.splice(insertLocation === PLACEMENT.PLACEBEFORE ? at : at + 1, 0, this);
   }
 
+  delete(): void {
+    this.fake.record('Layer.delete', [this.id]);
+    this.fake.maybeFail('delete');
+    this.fake.mutate(this.doc, 'delete layer');
+    const list = this.doc.layers;
+    const at = list.indexOf(this);
+    if (at < 0) throw new Error('delete: layer not in the document');
+    list.splice(at, 1);
+    // Like Photoshop, deleting the active layer makes the one below it (or the new top) active.
+    if (this.doc.activeLayerId === this.id) this.doc.activeLayerId = (list[at] ?? list[at - 1])?.id ?? null;
+  }
+
   /** Pixel value (RGBA at doc depth) at document coordinates; transparent outside the layer. */
   at(x: number, y: number): number[] {
     const p = this.pixels;

@@ -3,7 +3,7 @@
 import { CancelledError, RgbaImage } from '../../src/layout';
 import { HostError, UnsupportedDocumentError } from '../../src/host/errors';
 import { ResultLayer } from '../../src/host/host';
-import { LABEL_LAYER_NAME, ORIGINAL_LAYER_NAME } from '../../src/host/naming';
+import { CHECK_LAYER_NAME, LABEL_LAYER_NAME, ORIGINAL_LAYER_NAME } from '../../src/host/naming';
 import { UxpHost } from '../../src/host/uxp-host';
 import { Depth, FakeDocument, FakePhotoshop, FakeUxp, fullValue, Pixels, Rect } from './fake-photoshop';
 
@@ -301,11 +301,13 @@ describe('UxpHost label layer workflow', () => {
     expect(original.visible).toBe(false);
     expect(original.allLocked).toBe(true);
 
-    // Repaint, then reset: the label layer is the original again, in one undo step.
-    label.pixels = pixels(8, { left: 0, top: 0, right: W, bottom: H }, () => SKY);
+    // Complete (with marks), then reset: the label layer is the original again and the marks are gone, in one undo step.
+    await host.writeLabelLayer(doc.id, { width: W, height: H, data: new Uint8Array(W * H * 4).fill(255) }, { checkHere: new Uint8Array(W * H).fill(1) });
+    expect(doc.layer(CHECK_LAYER_NAME)).toBeDefined();
     await host.resetLabelLayer(doc.id);
     expect(px((await host.readLabelLayer(doc.id))!, 5, 5)).toEqual(WATER);
-    expect(doc.history).toHaveLength(3);
+    expect(doc.layer(CHECK_LAYER_NAME)).toBeUndefined();
+    expect(doc.history).toHaveLength(4);
     expect((await host.activeDocument())!.hasOriginalLayout).toBe(true);
     expect(ps.liveImageData).toBe(0);
   });
@@ -376,6 +378,42 @@ describe('UxpHost writing a completed layout', () => {
     for (const [x, y] of [[0, 0], [3, 2], [W - 1, H - 1]]) expect(px(label, x, y)).toEqual(WATER);
     expect(doc.history).toEqual(['Relayout: complete layout']);
     expect(doc.layers.map((l) => [l.id, l.name])).toEqual(before);
+    expect(ps.liveImageData).toBe(0);
+  });
+
+  test('pixels to check go into one magenta layer above the labels, in the same undo step; the labels stay active', async () => {
+    const { ps, host, doc } = setup();
+    const photo = await host.readPhoto(doc.id);
+    const marks = new Uint8Array(W * H);
+    marks[3 * W + 4] = 1;
+    marks[7 * W + 11] = 1;
+    ps.calls = [];
+    await host.writeLabelLayer(doc.id, full(WATER), { checkHere: marks });
+    expect(ps.callNames().filter((n) => n === 'core.executeAsModal')).toHaveLength(1);
+    expect(doc.history).toEqual(['Relayout: complete layout']);
+    expect(doc.layers.map((l) => l.name)).toEqual([CHECK_LAYER_NAME, LABEL_LAYER_NAME, 'Background']);
+    const check = doc.layer(CHECK_LAYER_NAME)!;
+    for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) expect(check.at(x, y)).toEqual(marks[y * W + x] ? [255, 0, 255, 153] : [0, 0, 0, 0]);
+    expect(doc.activeLayerId).toBe(doc.layer(LABEL_LAYER_NAME)!.id);
+    expect(await host.readPhoto(doc.id)).toEqual(photo); // not part of the photo
+    // The next write replaces it; without marks it is removed (it described the replaced labels).
+    await host.writeLabelLayer(doc.id, full(SKY), { checkHere: marks });
+    expect(doc.layers.map((l) => l.name)).toEqual([CHECK_LAYER_NAME, LABEL_LAYER_NAME, 'Background']);
+    await host.writeLabelLayer(doc.id, full(WATER));
+    expect(doc.layers.map((l) => l.name)).toEqual([LABEL_LAYER_NAME, 'Background']);
+    expect(doc.history).toHaveLength(3);
+    expect(ps.liveImageData).toBe(0);
+  });
+
+  test('a failure while writing the check layer rolls back the labels too', async () => {
+    const { ps, host, doc } = setup();
+    const original = await host.readLabelLayer(doc.id);
+    const marks = new Uint8Array(W * H).fill(1);
+    ps.failOn('createPixelLayer', new Error('Photoshop error -1'));
+    await expect(host.writeLabelLayer(doc.id, full(WATER), { checkHere: marks })).rejects.toMatchObject({ userMessage: expect.stringContaining('Photoshop error -1') });
+    expect(await host.readLabelLayer(doc.id)).toEqual(original);
+    expect(doc.layers.map((l) => l.name)).toEqual([LABEL_LAYER_NAME, 'Background']);
+    expect(doc.history).toEqual([]);
     expect(ps.liveImageData).toBe(0);
   });
 

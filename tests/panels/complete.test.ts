@@ -2,7 +2,7 @@
 // one undo step; strokes are kept exactly; a correcting stroke changes only what it affects; nothing is
 // written on cancel or when there is nothing to complete.
 import { ADE20K, CancelledError, decodeLabels, encodeLabels, labelOf, LabelMap, RgbaImage } from '../../src/layout';
-import { BrowserHost } from '../../src/host';
+import { BrowserHost, CHECK_LAYER_NAME, LABEL_LAYER_NAME } from '../../src/host';
 import { completeLabelLayer, completionWords, strokesFrom } from '../../src/panels/complete';
 import { labelMap, rect } from '../helpers/images';
 
@@ -62,6 +62,30 @@ test('every pixel gets a label, strokes are kept, the regions follow the photo, 
   expect(completionWords(out)).toMatch(/^Completed the layout: filled \d+\.\d% of the image from \d+\.\d% strokes/);
 });
 
+test('the low-confidence pixels are marked in a check layer above the label layer, left out of the photo', async () => {
+  const { host, id } = setup();
+  const photoBefore = await host.readPhoto(id);
+  const out = await completeLabelLayer(host, { documentId: id, palette: ADE20K });
+  expect(out.lowConfidencePixels).toBeGreaterThan(0);
+  const layers = host.doc(id).layers;
+  const names = layers.map((l) => l.name);
+  expect(names.filter((n) => n === CHECK_LAYER_NAME)).toHaveLength(1);
+  expect(names.indexOf(CHECK_LAYER_NAME)).toBe(names.indexOf(LABEL_LAYER_NAME) - 1); // right above the labels
+  const check = layers.find((l) => l.name === CHECK_LAYER_NAME)!.image.data;
+  const s = strokes();
+  let marked = 0;
+  for (let i = 0; i < W * H; i++) {
+    if (!check[i * 4 + 3]) continue;
+    marked++;
+    expect(s.labels[i]).toBe(0); // strokes are never in doubt
+    expect(Array.from(check.subarray(i * 4, i * 4 + 4))).toEqual([255, 0, 255, 153]);
+  }
+  expect(marked).toBe(out.lowConfidencePixels);
+  expect(await host.readPhoto(id)).toEqual(photoBefore);
+  expect(host.doc(id).history).toEqual(['Relayout: complete layout']);
+  expect(completionWords(out)).toContain(`marked in magenta in the layer "${CHECK_LAYER_NAME}"`);
+});
+
 test('a correcting stroke after a completion changes only what it affects, and keeps the earlier strokes', async () => {
   const { host, id } = setup();
   const first = await completeLabelLayer(host, { documentId: id, palette: ADE20K });
@@ -80,6 +104,8 @@ test('a correcting stroke after a completion changes only what it affects, and k
   // Far from the new stroke nothing moved.
   for (let y = 0; y < H; y++) for (let x = 40; x < W; x++) expect(after.labels[y * W + x]).toBe(before.labels[y * W + x]);
   expect(host.doc(id).history).toEqual(['Relayout: complete layout', 'Relayout: complete layout']);
+  // The check layer was replaced, not stacked.
+  expect(host.doc(id).layers.filter((l) => l.name === CHECK_LAYER_NAME)).toHaveLength(1);
 });
 
 test('cancel, an empty label layer, or one that is already full write nothing and say why', async () => {
