@@ -314,15 +314,16 @@ export class UxpHost implements Host {
     await this.historyStep(documentId, 'Relayout: complete layout', async (_ctx, check) => {
       check();
       await this.putLayerPixels(d, label, image, depth);
-      this.findLayer(d, CHECK_LAYER_NAME)?.delete();
+      const stale = this.findLayer(d, CHECK_LAYER_NAME);
+      stale?.delete();
       if (marks) {
         check();
         const layer = await this.newLayer(d, CHECK_LAYER_NAME);
         layer.move(label, this.ps.constants.ElementPlacement.PLACEBEFORE);
         await this.putLayerPixels(d, layer, marks, depth);
-        // The user goes on painting labels, not on the check layer.
-        await this.selectLayer(label.id);
       }
+      // The user goes on painting labels, not on a new (or deleted) check layer.
+      if (marks || stale) await this.selectLayer(label.id);
     }, opts.signal);
   }
 

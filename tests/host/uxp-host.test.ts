@@ -399,8 +399,10 @@ describe('UxpHost writing a completed layout', () => {
     // The next write replaces it; without marks it is removed (it described the replaced labels).
     await host.writeLabelLayer(doc.id, full(SKY), { checkHere: marks });
     expect(doc.layers.map((l) => l.name)).toEqual([CHECK_LAYER_NAME, LABEL_LAYER_NAME, 'Background']);
+    doc.activeLayerId = doc.layer(CHECK_LAYER_NAME)!.id; // the user clicked on it
     await host.writeLabelLayer(doc.id, full(WATER));
     expect(doc.layers.map((l) => l.name)).toEqual([LABEL_LAYER_NAME, 'Background']);
+    expect(doc.activeLayerId).toBe(doc.layer(LABEL_LAYER_NAME)!.id);
     expect(doc.history).toHaveLength(3);
     expect(ps.liveImageData).toBe(0);
   });
