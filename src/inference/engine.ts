@@ -165,18 +165,23 @@ export async function runEngine(job: RelayoutJob, palette: Palette, runner: Runn
   // Every photo pixel may be copied under its original label, even where the layout changed (moving an
   // object copies its own pixels); only an explicit region to regenerate (selection / --mask) is off limits.
   // The same pass finds the classes copyable from the photo and the classes the edit paints.
+  // It also notes where each class is first masked (+1), so a missing class is named in that order.
   const blocked = job.extraMask;
   const inPhoto = new Uint8Array(256), painted = new Uint8Array(256);
+  const firstMasked = new Int32Array(256);
   let anyValid = false;
+  const ol = original.labels, el = edited.labels, mm = mask.mask;
   for (let i = 0; i < n; i++) {
-    if (!blocked?.[i]) {
-      use(original.labels[i]);
-      inPhoto[original.labels[i]] = 1;
+    if (!blocked || !blocked[i]) {
+      use(ol[i]);
+      inPhoto[ol[i]] = 1;
       anyValid = true;
     }
-    if (mask.mask[i]) {
-      use(edited.labels[i]);
-      if (isRelabelled(original.labels, edited.labels, i)) painted[edited.labels[i]] = 1;
+    if (mm[i]) {
+      const e = el[i];
+      use(e);
+      if (isRelabelled(ol, el, i)) painted[e] = 1;
+      if (!firstMasked[e]) firstMasked[e] = i + 1;
     }
   }
   for (const r of job.references) {
@@ -193,9 +198,10 @@ export async function runEngine(job: RelayoutJob, palette: Palette, runner: Runn
   if (!anyValid) {
     throw new InputError('The mask covers the whole image and no reference image was given: there is no style to copy from. Add a reference image.');
   }
-  const missing = new Set<number>();
-  for (let i = 0; i < n; i++) if (mask.mask[i] && edited.labels[i] && !available[edited.labels[i]]) missing.add(edited.labels[i]);
-  if (missing.size) throw new ClassMissingError([...missing].map((l) => classNameOf(palette, l)));
+  const missing: number[] = [];
+  for (let l = 1; l < 256; l++) if (firstMasked[l] && !available[l]) missing.push(l);
+  missing.sort((a, b) => firstMasked[a] - firstMasked[b]);
+  if (missing.length) throw new ClassMissingError(missing.map((l) => classNameOf(palette, l)));
 
   const originalStats = classStats(job.original.labels, W, H), editedStats = classStats(edited.labels, W, H);
   const refStats = job.references.map((r) => classStats(r.layout.labels, r.layout.width, r.layout.height));
@@ -426,8 +432,9 @@ export async function runEngine(job: RelayoutJob, palette: Palette, runner: Runn
       if (!regen[li]) continue;
       const gi = (y + by0) * W + x + bx0;
       for (let c = 0; c < 3; c++) {
+        // 0..1 to bytes; NaN and ±Infinity (never expected) write 0.
         const v = refined.data[c * bn + li];
-        out[gi * 4 + c] = Math.round(Math.min(1, Math.max(0, Number.isFinite(v) ? v : 0)) * 255);
+        out[gi * 4 + c] = v >= 1 ? (v === Infinity ? 0 : 255) : v > 0 ? Math.round(v * 255) : 0;
       }
     }
   }
