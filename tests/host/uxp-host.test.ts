@@ -407,6 +407,18 @@ describe('UxpHost writing a completed layout', () => {
     expect(ps.liveImageData).toBe(0);
   });
 
+  test.each([16, 32] as Depth[])('in a %i-bit document the check layer holds the same magenta at the document depth', async (depth) => {
+    const { host, doc } = setup({ depth });
+    const marks = new Uint8Array(W * H);
+    marks[2 * W + 5] = 1;
+    await host.writeLabelLayer(doc.id, full(WATER), { checkHere: marks });
+    const check = doc.layer(CHECK_LAYER_NAME)!;
+    const expected = [255, 0, 255, 153].map((v, c) => store(v, depth, c === 3));
+    check.at(5, 2).forEach((v, c) => expect(v).toBeCloseTo(expected[c], 4));
+    expect(check.at(6, 2)).toEqual([0, 0, 0, 0]);
+    expect(doc.history).toEqual(['Relayout: complete layout']);
+  });
+
   test('a failure while writing the check layer rolls back the labels too', async () => {
     const { ps, host, doc } = setup();
     const original = await host.readLabelLayer(doc.id);
