@@ -289,7 +289,7 @@ function coarseEvidence(
     terms.push((l, j) => gw * (1 - pg[j * K + slot[l]]));
   }
   const penalty =
-    terms.length === 0 ? null : terms.length === 1 ? terms[0] : (l: number, j: number): number => terms.reduce((s, t) => s + t(l, j), 0);
+    terms.length === 0 ? null : terms.reduce((a, b) => (l: number, j: number): number => a(l, j) + b(l, j));
   return { penalty, edges, channels, belief };
 }
 
