@@ -17,6 +17,39 @@ function fill(img: RgbaImage, x0: number, y0: number, x1: number, y1: number, rg
 
 const at = (map: LabelMap, x: number, y: number): number => map.labels[y * map.width + x];
 
+/** A seeded linear congruential generator: each call gives the next top byte (0..255). */
+function lcg(seed: number): () => number {
+  let s = seed;
+  return () => (s = (s * 1664525 + 1013904223) >>> 0) >>> 24;
+}
+
+/** A grey image painted pixel by pixel, row by row. */
+function greyImage(W: number, H: number, grey: (x: number, y: number) => number): RgbaImage {
+  const photo = solid(W, H, [0, 0, 0]);
+  for (let y = 0; y < H; y++) {
+    for (let x = 0; x < W; x++) {
+      const v = grey(x, y);
+      fill(photo, x, y, x + 1, y + 1, [v, v, v]);
+    }
+  }
+  return photo;
+}
+
+/** One stroke far left (class 1) and one far right (class 2) of a 160×60 image, not equally far from x = 52. */
+function leftRightStrokes(): LabelMap {
+  const strokes = labelMap(160, 60);
+  rect(strokes, 3, 20, 20, 40, 1);
+  rect(strokes, 140, 20, 157, 40, 2);
+  return strokes;
+}
+
+/** Pixels not labelled 1 left of `border` and 2 from it on. */
+function wrongSides(map: LabelMap, border: number): number {
+  let n = 0;
+  for (let y = 0; y < map.height; y++) for (let x = 0; x < map.width; x++) if (at(map, x, y) !== (x < border ? 1 : 2)) n++;
+  return n;
+}
+
 /** Two flat colours split at x = 37 (not the midpoint between the strokes, not on a coarse cell edge). */
 function twoRegions(): { photo: RgbaImage; strokes: LabelMap } {
   const photo = solid(80, 40, [200, 60, 40]);
@@ -64,23 +97,10 @@ describe('completeLayout', () => {
     // Flat grey left of x = 52, grey noise of the same mean right of it (cells of 4 px average it out,
     // so the coarse colours have no edge there). One stroke per class, far from that border.
     const W = 160, H = 60;
-    const photo = solid(W, H, [128, 128, 128]);
-    let s = 7;
-    for (let y = 0; y < H; y++) {
-      for (let x = 52; x < W; x++) {
-        s = (s * 1664525 + 1013904223) >>> 0;
-        const v = (s >>> 24) & 1 ? 200 : 56;
-        fill(photo, x, y, x + 1, y + 1, [v, v, v]);
-      }
-    }
-    const strokes = labelMap(W, H);
-    rect(strokes, 3, 20, 20, 40, 1);
-    rect(strokes, 140, 20, 157, 40, 2);
-    const wrong = (map: LabelMap): number => {
-      let n = 0;
-      for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) if (at(map, x, y) !== (x < 52 ? 1 : 2)) n++;
-      return n;
-    };
+    const next = lcg(7);
+    const photo = greyImage(W, H, (x) => (x < 52 ? 128 : next() & 1 ? 200 : 56));
+    const strokes = leftRightStrokes();
+    const wrong = (map: LabelMap): number => wrongSides(map, 52);
     const tuning = { coarsePixels: 600 };
     const colourOnly = await completeLayout(photo, strokes, { tuning: { ...tuning, forestWeight: 0, forestEdge: 0, colourWeight: 20 } });
     const withForest = await completeLayout(photo, strokes, { tuning });
@@ -96,20 +116,9 @@ describe('completeLayout', () => {
     // period: every 4 px cell has the same mean and spread on both sides. One stroke per class, far from
     // that border and not at the same distance from it.
     const W = 160, H = 60, border = 52;
-    const photo = solid(W, H, [0, 0, 0]);
-    for (let y = 0; y < H; y++) {
-      for (let x = 0; x < W; x++) {
-        const v = (x < border ? y : x) % 2 ? 190 : 70;
-        fill(photo, x, y, x + 1, y + 1, [v, v, v]);
-      }
-    }
-    const strokes = labelMap(W, H);
-    rect(strokes, 3, 20, 20, 40, 1);
-    rect(strokes, 140, 20, 157, 40, 2);
-    const { labels } = await completeLayout(photo, strokes, { tuning: { coarsePixels: 600 } });
-    let wrong = 0;
-    for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) if (at(labels, x, y) !== (x < border ? 1 : 2)) wrong++;
-    expect(wrong).toBeLessThan(W * H * 0.03); // within a few px of x = 52
+    const photo = greyImage(W, H, (x, y) => ((x < border ? y : x) % 2 ? 190 : 70));
+    const { labels } = await completeLayout(photo, leftRightStrokes(), { tuning: { coarsePixels: 600 } });
+    expect(wrongSides(labels, border)).toBeLessThan(W * H * 0.03); // within a few px of x = 52
   });
 
   test('a colour no stroke shows goes to the many-coloured class, not the tight one (a kite panel in the sky)', async () => {
@@ -117,11 +126,10 @@ describe('completeLayout', () => {
     // Kite strokes cross the first three panels only; a sky stroke runs 4 px right of the yellow one.
     const W = 120, H = 80;
     const photo = solid(W, H, [0, 0, 0]);
-    let s = 3;
+    const next = lcg(3);
     for (let y = 0; y < H; y++) {
       for (let x = 0; x < W; x++) {
-        s = (s * 1664525 + 1013904223) >>> 0;
-        const d = ((s >>> 24) % 17) - 8;
+        const d = (next() % 17) - 8;
         fill(photo, x, y, x + 1, y + 1, [70 + d, 110 + d, 180 + d]);
       }
     }
