@@ -337,28 +337,24 @@ export async function runEngine(job: RelayoutJob, palette: Palette, runner: Runn
     const frac = 0.05 + (0.7 * li) / levels.length;
     const srcFeat = (await run('features', { image: T(srcImg), context: T(context), labels: T(labels), classTable: classTable, pos: T(pos), weights, colourWeight: T(plane(lw, lh, 1, 1)) }, frac, f)).features;
     const tgtFeat = (await run('features', { image: T(guide), context: T(cropPlane(context, tx, ty, tw, th)), labels: T(tgtLabels), classTable, pos: T(tgtPos), weights, colourWeight: T(tgtColourWeight) }, frac, f)).features;
+    let found: Record<string, FloatTensor>;
     if (!particles) {
       const noise = plane(lw, lh, 1);
       for (let i = 0; i < noise.data.length; i++) noise.data[i] = rand();
-      const out = await run('coarse-attention', {
+      found = await run('coarse-attention', {
         tgtFeatures: tgtFeat, srcFeatures: srcFeat, tgtLabels: T(tgtLabels), srcLabels: T(labels), srcValid: T(valid),
         srcNoise: T(noise), tgtHome: T(home), params: tensor(Float32Array.from([p.labelPenalty, p.noiseScale]), [2]),
       }, frac, f);
-      const mapped = withObjectMaps(out.particles, out.scores, tgtLabels, [tx, ty, tw, th], f, maps, { labels, valid });
-      particles = mapped.particles;
-      scores = mapped.scores;
     } else {
       const noise = new Float32Array(2 * 3 * 2 * tw * th);
       for (let i = 0; i < noise.length; i++) noise[i] = rand() * 2 - 1;
-      const out = await run('refine-level', {
+      found = await run('refine-level', {
         tgtFeatures: tgtFeat, srcFeatures: srcFeat, tgtLabels: T(tgtLabels), srcLabels: T(labels), srcValid: T(valid),
         tgtHome: T(home), parentParticles: cropParticles(particles, fromParent), noise: tensor(noise, [2, 3, 2, th, tw]),
         params: tensor(Float32Array.from([p.labelPenalty, prevF / f, p.window0, p.windowDecay, p.coherence]), [5]),
       }, frac, f);
-      const mapped = withObjectMaps(out.particles, out.scores, tgtLabels, [tx, ty, tw, th], f, maps, { labels, valid });
-      particles = mapped.particles;
-      scores = mapped.scores;
     }
+    ({ particles, scores } = withObjectMaps(found.particles, found.scores, tgtLabels, [tx, ty, tw, th], f, maps, { labels, valid }));
     const w = await run('warp', {
       srcImage: T(srcImg), guide: T(guide), tgtHome: T(home), tgtLabels: T(tgtLabels), srcLabels: T(labels), srcValid: T(valid),
       particles, scores: scores!, params: tensor(Float32Array.from([p.gamma, p.beta, p.labelPenalty, 1]), [4]),
