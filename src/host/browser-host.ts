@@ -276,7 +276,7 @@ export class BrowserHost implements Host {
     const label = this.findLayer(d, LABEL_LAYER_NAME);
     if (!label) throw noLabelLayerError();
     checkLabelImageSize(image, d);
-    const marks = opts.checkHere && opts.checkHere.some((v) => v !== 0) ? checkLayerImage(opts.checkHere, d.width, d.height) : null;
+    const marks = checkLayerImage(opts.checkHere, d.width, d.height);
     if (opts.signal?.aborted) throw new CancelledError();
     label.image = copyImage(image);
     d.layers = d.layers.filter((l) => l.name !== CHECK_LAYER_NAME);

@@ -162,8 +162,12 @@ export function toPsRect(b: Bounds): PsRect {
 /** Magenta at 60 %: unlike the sky, water and foliage class colours, and the photo and labels show through. */
 const CHECK_RGBA = [255, 0, 255, 153];
 
-/** The check layer's pixels: translucent magenta where `marks` is non-zero, transparent elsewhere. */
-export function checkLayerImage(marks: Uint8Array, width: number, height: number): RgbaImage {
+/**
+ * The check layer's pixels: translucent magenta where `marks` is non-zero, transparent elsewhere; null
+ * when nothing is marked (no layer to write).
+ */
+export function checkLayerImage(marks: Uint8Array | undefined, width: number, height: number): RgbaImage | null {
+  if (!marks || !marks.some((v) => v !== 0)) return null;
   if (marks.length !== width * height) throw new InputError(`check marks: ${marks.length} values for ${width}×${height} pixels`);
   const data = new Uint8Array(width * height * 4);
   for (let i = 0; i < marks.length; i++) if (marks[i]) data.set(CHECK_RGBA, i * 4);

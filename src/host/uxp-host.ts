@@ -309,7 +309,7 @@ export class UxpHost implements Host {
     const label = this.findLayer(d, LABEL_LAYER_NAME);
     if (!label) throw noLabelLayerError();
     checkLabelImageSize(image, d);
-    const marks = opts.checkHere && opts.checkHere.some((v) => v !== 0) ? checkLayerImage(opts.checkHere, d.width, d.height) : null;
+    const marks = checkLayerImage(opts.checkHere, d.width, d.height);
     if (opts.signal?.aborted) throw new CancelledError();
     await this.historyStep(documentId, 'Relayout: complete layout', async (_ctx, check) => {
       check();
