@@ -25,8 +25,10 @@ function skyOverWater(w: number, h: number, horizon: number, sky: (x: number, y:
   return { image: { width: w, height: h, data }, layout };
 }
 
+/** The test scenes' sky: a vertical gradient with a fine diagonal texture. */
+const textured = (x: number, y: number): number[] => [90 + y, 140 + ((x * 7 + y * 3) % 11), 220];
 /** 96×64: a blue-ish textured sky above a darker water band with ripples. */
-const scene = (): { image: RgbaImage; layout: LabelMap } => skyOverWater(96, 64, 40, (x, y) => [90 + y, 140 + ((x * 7 + y * 3) % 11), 220]);
+const scene = (): { image: RgbaImage; layout: LabelMap } => skyOverWater(96, 64, 40, textured);
 
 const job = (over: Partial<RelayoutJob> = {}): RelayoutJob => {
   const { image, layout } = scene();
@@ -63,7 +65,7 @@ test('the same seed gives the identical result; another seed a different one', a
 });
 
 test('fine detail searches one pyramid level further where the pixel budget stops standard', async () => {
-  const { image, layout } = skyOverWater(256, 128, 80, (x, y) => [90 + y, 140 + ((x * 7 + y * 3) % 11), 220]);
+  const { image, layout } = skyOverWater(256, 128, 80, textured);
   const edited = labelMap(256, 128);
   edited.labels.set(layout.labels);
   rect(edited, 60, 88, 200, 120, SKY); // a wide patch of sky where water was
@@ -113,7 +115,7 @@ test('a moved object comes back as one translation of itself, its parts where th
   // A 32×32 "kite" of four quadrants (red, yellow, green, purple) with fine stripes, moved 56 px right
   // and 8 px down in a 160×96 sky. Assembled patch by patch, the copy mixed the quadrants.
   const W = 160;
-  const { image, layout } = skyOverWater(W, 96, 80, (x, y) => [90 + y, 140 + ((x * 7 + y * 3) % 11), 220]);
+  const { image, layout } = skyOverWater(W, 96, 80, textured);
   const quadrant = [[210, 40, 40], [230, 210, 40], [40, 170, 60], [120, 50, 170]];
   const kite = (x: number, y: number): number[] => quadrant[(y >= 16 ? 2 : 0) + (x >= 16 ? 1 : 0)].map((v) => v - ((x + y) % 4) * 6);
   rect(layout, 16, 16, 48, 48, TREE);
