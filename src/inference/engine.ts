@@ -155,46 +155,59 @@ export async function runEngine(job: RelayoutJob, palette: Palette, runner: Runn
   if (!mask.bounds) return { image, mask, unchanged: true, timings, levels: [] };
   checkCancel(opts.signal);
 
-  // Compact class ids shared by every source and the target.
-  const compact = new Uint8Array(256);
-  let K = 0;
-  const use = (l: number): void => {
-    if (l && !compact[l]) compact[l] = ++K;
-  };
+  // Compact class ids shared by every source and the target, numbered in the order a scan of the image
+  // meets them (each pixel's original class before its edited one; references after): the class
+  // embeddings follow the ids, so the order is part of the result.
   const W = image.width, H = image.height, n = W * H;
   // Every photo pixel may be copied under its original label, even where the layout changed (moving an
   // object copies its own pixels); only an explicit region to regenerate (selection / --mask) is off limits.
-  // The same pass finds the classes copyable from the photo and the classes the edit paints.
-  // It also notes where each class is first masked (+1), so a missing class is named in that order.
+  // These scans find the classes copyable from the photo and the classes the edit paints, and where each
+  // class is first met: 2i for an original label at pixel i, 2i + 1 for an edited label inside the mask.
+  // firstMasked (+1) names missing classes in the order they are masked.
   const blocked = job.extraMask;
   const inPhoto = new Uint8Array(256), painted = new Uint8Array(256);
   const firstMasked = new Int32Array(256);
+  const firstMet = new Float64Array(256).fill(Infinity);
   let anyValid = false;
   const ol = original.labels, el = edited.labels, mm = mask.mask;
   for (let i = 0; i < n; i++) {
-    if (!blocked || !blocked[i]) {
-      use(ol[i]);
-      inPhoto[ol[i]] = 1;
-      anyValid = true;
+    if (blocked && blocked[i]) continue;
+    const l = ol[i];
+    anyValid = true;
+    if (!inPhoto[l]) {
+      inPhoto[l] = 1;
+      firstMet[l] = 2 * i;
     }
-    if (mm[i]) {
+  }
+  const mb = mask.bounds;
+  for (let y = mb.y0; y < mb.y1; y++) {
+    for (let i = y * W + mb.x0, end = y * W + mb.x1; i < end; i++) {
+      if (!mm[i]) continue;
       const e = el[i];
-      use(e);
-      if (isRelabelled(ol, el, i)) painted[e] = 1;
-      if (!firstMasked[e]) firstMasked[e] = i + 1;
+      if (!firstMasked[e]) {
+        firstMasked[e] = i + 1;
+        if (2 * i + 1 < firstMet[e]) firstMet[e] = 2 * i + 1;
+      }
+      if (!painted[e] && isRelabelled(ol, el, i)) painted[e] = 1;
     }
   }
-  for (const r of job.references) {
+  const order: number[] = [];
+  for (let l = 1; l < 256; l++) if (firstMet[l] < Infinity) order.push(l);
+  order.sort((a, b) => firstMet[a] - firstMet[b]);
+  const refClasses = job.references.map((r) => {
     if (!sameSize(r.image, r.layout)) throw new SizeMismatchError('reference image and its layout', r.image, r.layout);
-    for (const l of r.layout.labels) use(l);
-  }
+    return classesInOrder(r.layout.labels);
+  });
+  const compact = new Uint8Array(256);
+  let K = 0;
+  for (const l of order.concat(...refClasses)) if (l && !compact[l]) compact[l] = ++K;
 
   // Which classes can be copied from somewhere valid? A reference supplies those the photo lacks and
   // those the edit paints.
   const available = inPhoto.slice();
   const fromReference = new Uint8Array(256);
   for (let l = 0; l < 256; l++) fromReference[l] = !inPhoto[l] || painted[l] ? 1 : 0;
-  for (const r of job.references) { anyValid = true; for (const l of r.layout.labels) available[l] = 1; }
+  for (const classes of refClasses) { anyValid = true; for (const l of classes) available[l] = 1; }
   if (!anyValid) {
     throw new InputError('The mask covers the whole image and no reference image was given: there is no style to copy from. Add a reference image.');
   }
@@ -406,14 +419,16 @@ export async function runEngine(job: RelayoutJob, palette: Palette, runner: Runn
     warpedFull = cropPlane(warped!, bx0 - rs.x0, by0 - rs.y0, bw, bh);
   }
   const alpha = plane(bw, bh, 1);
-  for (let y = 0; y < bh; y++) for (let x = 0; x < bw; x++) alpha.data[y * bw + x] = mask.alpha[(y + by0) * W + x + bx0] / 255;
+  for (let y = 0; y < bh; y++) for (let x = 0, i = y * bw, gi = (y + by0) * W + bx0; x < bw; x++, i++, gi++) alpha.data[i] = UNIT[mask.alpha[gi]];
   // The pixels actually regenerated: the mask less the band pixels that guide. Those keep their class
   // with nothing foreign near them, so their own bytes are the best answer; regenerated, the sky right
   // around a moved kite took the lighter sky from around the original kite (a halo), and the sky right
   // above raised hills the glow along the original ridge (a bright rim). The seam rings are counted from
   // the regenerated pixels' border, so they fade into kept band pixels as into untouched ones.
   const regen = new Uint8Array(bw * bh);
-  for (let y = 0; y < bh; y++) for (let x = 0; x < bw; x++) regen[y * bw + x] = mask.mask[(y + by0) * W + x + bx0] && knownBox.data[y * bw + x] < 1 ? 1 : 0;
+  for (let y = 0; y < bh; y++) {
+    for (let x = 0, i = y * bw, gi = (y + by0) * W + bx0; x < bw; x++, i++, gi++) regen[i] = mask.mask[gi] && knownBox.data[i] < 1 ? 1 : 0;
+  }
   const seam = seamWeights(regen, original.labels, edited.labels, W, bx0, by0, bw, bh, p.seamPx);
   lap('prepare');
   // Colour offsets are measured across the mask's border and spread over it (see models/README.md).
@@ -448,14 +463,14 @@ function seamWeights(regen: Uint8Array, original: Uint8Array, edited: Uint8Array
   const out = plane(bw, bh, 1);
   if (depth <= 0) return out;
   // Grow ring by ring from the unmasked pixels, visiting only each ring's neighbours (not the whole box).
+  // The first ring grows from the kept pixels that touch a regenerated one (the others reach nothing).
   const reached = new Uint8Array(bw * bh);
   let frontier: number[] = [];
-  for (let y = 0; y < bh; y++) {
-    for (let x = 0; x < bw; x++) {
-      if (!regen[y * bw + x]) {
-        reached[y * bw + x] = 1;
-        frontier.push(y * bw + x);
-      }
+  for (let y = 0, i = 0; y < bh; y++) {
+    for (let x = 0; x < bw; x++, i++) {
+      if (regen[i]) continue;
+      reached[i] = 1;
+      if ((x > 0 && regen[i - 1]) || (x < bw - 1 && regen[i + 1]) || (y > 0 && regen[i - bw]) || (y < bh - 1 && regen[i + bw])) frontier.push(i);
     }
   }
   for (let r = 1; r <= depth && frontier.length; r++) {
@@ -511,6 +526,23 @@ function bandGuide(job: RelayoutJob, edited: Uint8Array, mask: Uint8Array, W: nu
   return out;
 }
 
+/** Byte → 0..1 (float32), as `byte / 255`. */
+const UNIT = Float32Array.from({ length: 256 }, (_, v) => v / 255);
+
+/** The labels present in `labels`, in the order a row-major scan first meets them. */
+function classesInOrder(labels: Uint8Array): number[] {
+  const seen = new Uint8Array(256);
+  const out: number[] = [];
+  for (let i = 0; i < labels.length; i++) {
+    const l = labels[i];
+    if (!seen[l]) {
+      seen[l] = 1;
+      out.push(l);
+    }
+  }
+  return out;
+}
+
 /**
  * Photo and references side by side (each at a multiple of ALIGN), with labels, validity and positions.
  * A reference's pixels are valid only for the classes in `fromReference` (those the photo lacks or the
@@ -537,17 +569,20 @@ function buildAtlas(job: RelayoutJob, compact: Uint8Array, sourceBoxes: Int32Arr
   sources.forEach((s, k) => {
     const { width: sw, height: sh, data } = s.image;
     const rel = classRelativePosition(s.labels, sourceBoxes[k], sw, sh, 0, 0, sw, sh);
+    // Per class: may its pixels be copied from this source (before an explicit region to regenerate)?
+    const copyable = Uint8Array.from(fromReference, (f) => (k === 0 || f ? 1 : 0));
+    const sl = s.labels, masked = s.masked;
     for (let y = 0; y < sh; y++) {
-      for (let x = 0; x < sw; x++) {
-        const si = y * sw + x;
-        const ai = y * width + offsets[k] + x;
-        image.data[ai] = data[si * 4] / 255;
-        image.data[an + ai] = data[si * 4 + 1] / 255;
-        image.data[2 * an + ai] = data[si * 4 + 2] / 255;
-        labels.data[ai] = compact[s.labels[si]];
-        valid.data[ai] = (s.masked && s.masked[si]) || (k > 0 && !fromReference[s.labels[si]]) ? 0 : 1;
-        pos.data[ai] = rel.data[si];
-        pos.data[an + ai] = rel.data[sw * sh + si];
+      const row = y * width + offsets[k];
+      pos.data.set(rel.data.subarray(y * sw, (y + 1) * sw), row);
+      pos.data.set(rel.data.subarray(sw * sh + y * sw, sw * sh + (y + 1) * sw), an + row);
+      for (let x = 0, si = y * sw, ai = row; x < sw; x++, si++, ai++) {
+        image.data[ai] = UNIT[data[si * 4]];
+        image.data[an + ai] = UNIT[data[si * 4 + 1]];
+        image.data[2 * an + ai] = UNIT[data[si * 4 + 2]];
+        const l = sl[si];
+        labels.data[ai] = compact[l];
+        valid.data[ai] = (masked && masked[si]) || !copyable[l] ? 0 : 1;
       }
     }
   });
