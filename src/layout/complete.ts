@@ -17,6 +17,7 @@ import {
   forEachPixelInCells,
 } from './complete-coarse';
 import { floodLabels } from './complete-flood';
+import { localColourDoubt } from './complete-local';
 import { cellFeatures, forestPosterior } from './complete-forest';
 
 export { nearestStrokeLabels } from './complete-baseline';
@@ -42,6 +43,14 @@ export interface CompletionTuning {
   gaussWeight: number;
   /** Added to the Gaussians' covariance diagonal (colour units²). */
   gaussRidge: number;
+  /** Border pass: penalty for a class whose local colour model (nearby cells) gives probability 0 (0 = off). */
+  localWeight: number;
+  /** Border pass: radius, in coarse cells, of the window the local colour models are fitted in. */
+  localRadius: number;
+  /** Border pass: added to the local models' per-channel variance (colour units²). */
+  localRidge: number;
+  /** Border pass: cells within this many cells of a coarse border are relabeled at full resolution. */
+  bandRadius: number;
 }
 
 export const DEFAULT_TUNING: CompletionTuning = {
@@ -53,6 +62,10 @@ export const DEFAULT_TUNING: CompletionTuning = {
   selfTrainBelief: 0.4,
   gaussWeight: 70,
   gaussRidge: 25,
+  localWeight: 40,
+  localRadius: 4,
+  localRidge: 25,
+  bandRadius: 1,
 };
 
 export interface CompleteOptions {
@@ -215,7 +228,7 @@ export async function completeLayout(photo: RgbaImage, sparse: LabelMap, opts: C
   await step(0.6);
 
   if (tuning.refine && factor > 1) {
-    refineBorders(photo, strokes, strokePixels, classes, labels, confidence, coarse.label, grid, weight);
+    refineBorders(photo, strokes, strokePixels, classes, labels, confidence, coarse.label, grid, weight, tuning);
     await step(0.9);
   }
 
@@ -338,7 +351,9 @@ function upsampleConfidence(coarse: Float32Array, g: CoarseGrid): Uint8Array {
 /**
  * Full-resolution pass over the cells around coarse borders: those pixels are relabeled by the same
  * flood, grown from the surrounding (already labeled) pixels and the strokes, with edges measured
- * between neighbouring pixels. Confidence fades towards the final borders. Updates `labels`/`confidence`.
+ * between neighbouring pixels, and a class is slowed by up to `localWeight` where its pixels nearby (by
+ * the coarse labels, `localColourDoubt`) have other colours. Confidence fades towards the final
+ * borders. Updates `labels`/`confidence`.
  */
 function refineBorders(
   photo: RgbaImage,
@@ -350,10 +365,11 @@ function refineBorders(
   coarseLabels: Uint8Array,
   grid: CoarseGrid,
   weight: number,
+  tuning: CompletionTuning,
 ): void {
   const { W, H, w, h, factor } = grid;
   const N = W * H;
-  const bandCells = borderCells(coarseLabels, w, h, 1);
+  const bandCells = borderCells(coarseLabels, w, h, tuning.bandRadius);
   // Photo colours where the flood looks: the band and a one-cell ring (its seeds' neighbours). Raw
   // pixels, not blurred: at this scale the coarse pass has already dealt with texture, and blurring
   // would smear a sharp edge over three equally weak steps.
@@ -398,6 +414,15 @@ function refineBorders(
       }
     }
   }
+  const terms: ((l: number, j: number) => number)[] = [];
+  if (weight > 0) terms.push((l, j) => weight * tables[l]![colourBin(rgb[j * 3], rgb[j * 3 + 1], rgb[j * 3 + 2])]);
+  if (tuning.localWeight > 0) {
+    // Near one boat the hull is brown and the water bright, though over the photo some water is as dark
+    // as some hull: colours measured nearby decide where the edges alone are about as weak.
+    const doubt = localColourDoubt(photo, coarseLabels, grid, bandCells, classes, tuning.localRadius, tuning.localRidge);
+    const lw = tuning.localWeight;
+    terms.push((l, j) => lw * doubt(l, j));
+  }
   const fine = floodLabels({
     width: W,
     height: H,
@@ -405,7 +430,7 @@ function refineBorders(
     seeds,
     active,
     frontier: Int32Array.from(frontier),
-    penalty: weight > 0 ? (l, j) => weight * tables[l]![colourBin(rgb[j * 3], rgb[j * 3 + 1], rgb[j * 3 + 2])] : null,
+    penalty: terms.length === 0 ? null : terms.reduce((a, b) => (l: number, j: number): number => a(l, j) + b(l, j)),
   });
   for (const i of band) if (fine.label[i]) labels[i] = fine.label[i];
 
