@@ -14,6 +14,7 @@ import {
   ModelMetadata,
   parseHeaderLength,
   pipelineMetadata,
+  pixelLimitError,
   RELAYOUT_MODEL,
   ServerMetadata,
   WireError,
@@ -67,13 +68,20 @@ function digest(s: string): Buffer {
   return createHash('sha256').update(s).digest();
 }
 
-function fromWireTensor(t: WireTensor, stage: StageEntry): TypedTensor {
+function fromWireTensor(t: WireTensor, stage: StageEntry, maxPixels: number): TypedTensor {
   const spec = stage.contract.inputs.find((s) => s.name === t.name);
   if (!spec) {
     throw new WireFormatError(`unknown input "${t.name}"; model "${stage.id}" takes ${stage.contract.inputs.map((s) => s.name).join(', ')}`, t.name);
   }
   const want = KSERVE_DATATYPE[spec.dtype];
   if (t.datatype !== want) throw new WireFormatError(`input "${t.name}" must be ${want}, got ${t.datatype}`, t.name);
+  // An input whose contract ends in two symbolic dims is an image (…, H, W): the same pixel limit as the
+  // pipeline's, so a stage request cannot ask for more memory than an edit may.
+  const n = spec.shape.length;
+  if (n >= 2 && typeof spec.shape[n - 2] === 'string' && typeof spec.shape[n - 1] === 'string' && t.shape.length === n) {
+    const height = t.shape[n - 2], width = t.shape[n - 1];
+    if (width * height > maxPixels) throw pixelLimitError(t.name, width, height, maxPixels);
+  }
   return { type: spec.dtype, dims: t.shape, data: t.data as TypedTensor['data'] };
 }
 
@@ -109,7 +117,7 @@ export function buildApp(opts: AppOptions): FastifyInstance {
   const { pool, log } = opts;
   const served = new Map<string, Served>();
   served.set(RELAYOUT_MODEL, { name: RELAYOUT_MODEL, metadata: pipelineMetadata({ maxPixels: opts.maxPixels, maxBodyBytes: opts.maxBodyBytes }) });
-  for (const stage of opts.stages) served.set(stage.id, { name: stage.id, metadata: stageMetadata(stage), stage });
+  for (const stage of opts.stages) served.set(stage.id, { name: stage.id, metadata: stageMetadata(stage, { maxPixels: opts.maxPixels, maxBodyBytes: opts.maxBodyBytes }), stage });
   const tokenDigest = opts.token ? digest(opts.token) : null;
 
   const app = Fastify({
@@ -231,7 +239,7 @@ export function buildApp(opts: AppOptions): FastifyInstance {
         const feeds: Record<string, TypedTensor> = {};
         const transfer: ArrayBuffer[] = [];
         for (const t of req.inputs) {
-          const f = fromWireTensor(t, stage);
+          const f = fromWireTensor(t, stage, opts.maxPixels);
           feeds[t.name] = { ...f, data: own(f.data as Float32Array, transfer) };
         }
         const r = await pool.submit({ kind: 'stage', stageId: stage.id, feeds }, ctrl.signal, transfer);

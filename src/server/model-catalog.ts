@@ -47,8 +47,8 @@ export function protocolShape(shape: TensorSpec['shape']): number[] {
   return shape.map((d) => (typeof d === 'number' ? d : -1));
 }
 
-/** The model metadata of one stage served as its own model. */
-export function stageMetadata(stage: StageEntry): ModelMetadata {
+/** The model metadata of one stage served as its own model (with the server's limits when given, as for `relayout`). */
+export function stageMetadata(stage: StageEntry, limits?: { maxPixels: number; maxBodyBytes: number }): ModelMetadata {
   const meta = (s: TensorSpec): TensorMetadata => ({ name: s.name, datatype: KSERVE_DATATYPE[s.dtype], shape: protocolShape(s.shape) });
   return {
     name: stage.id,
@@ -56,5 +56,6 @@ export function stageMetadata(stage: StageEntry): ModelMetadata {
     platform: 'onnx_onnxv1',
     inputs: stage.contract.inputs.map(meta),
     outputs: stage.contract.outputs.map(meta),
+    ...(limits ? { parameters: { max_pixels: limits.maxPixels, max_body_bytes: limits.maxBodyBytes } } : {}),
   };
 }

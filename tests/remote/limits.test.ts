@@ -31,6 +31,19 @@ test('413 names the pixel limit', async () => {
   expect((err as RemoteError).userMessage).toMatch(/too large for the server: .*at most 6000 pixels/);
 });
 
+test('a stage model applies the same pixel limit to its image inputs, and advertises it', async () => {
+  // harmonize's inputs are images [1, C, H, W]: 80×80 = 6400 pixels is over the limit.
+  const big = await postInfer(server.url, 'harmonize', { inputs: [{ name: 'warped', datatype: 'FP32', shape: [1, 3, 80, 80], data: new Float32Array(3 * 6400) }] });
+  expect(big.status).toBe(413);
+  expect(big.json?.error).toBe('input "warped" is 80×80 = 0.0 MP; this server accepts at most 6000 pixels (0.0 MP) per image');
+  // Under the limit the request gets as far as the contract check (the other inputs are missing).
+  const small = await postInfer(server.url, 'harmonize', { inputs: [{ name: 'warped', datatype: 'FP32', shape: [1, 3, 40, 40], data: new Float32Array(3 * 1600) }] });
+  expect(small.status).toBe(400);
+  expect(small.json?.error).toMatch(/tensor "image": expected a feed/);
+  const meta = (await send(`${server.url}/v2/models/harmonize`, {})).json as { parameters?: Record<string, number> };
+  expect(meta.parameters).toEqual({ max_pixels: MAX_PIXELS, max_body_bytes: MAX_BODY });
+});
+
 test('413 names the body limit, before the body is read', async () => {
   const body = new Uint8Array(MAX_BODY + 4096);
   const r = await send(`${server.url}/v2/models/relayout/infer`, { method: 'POST', headers: { 'Content-Type': 'application/octet-stream', 'Inference-Header-Content-Length': '2' }, body }).catch((e: Error) => e);

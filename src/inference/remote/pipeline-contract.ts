@@ -156,12 +156,15 @@ function megapixels(n: number): string {
   return `${(n / 1e6).toFixed(1)} MP`;
 }
 
+/** The 413 error of an image input over the server's pixel limit (the pipeline's and each stage's). */
+export function pixelLimitError(name: string, width: number, height: number, maxPixels: number): LimitError {
+  return new LimitError(`input "${name}" is ${width}×${height} = ${megapixels(width * height)}; this server accepts at most ${maxPixels} pixels (${megapixels(maxPixels)}) per image`, name);
+}
+
 function image(t: WireTensor, maxPixels: number): RgbaImage {
   const data = u8(t);
   const { width, height } = sizeOf(t, 4);
-  if (width * height > maxPixels) {
-    throw new LimitError(`input "${t.name}" is ${width}×${height} = ${megapixels(width * height)}; this server accepts at most ${maxPixels} pixels (${megapixels(maxPixels)}) per image`, t.name);
-  }
+  if (width * height > maxPixels) throw pixelLimitError(t.name, width, height, maxPixels);
   return { width, height, data };
 }
 
