@@ -46,7 +46,12 @@ export function downsampleRgb(photo: RgbaImage, g: CoarseGrid): Float32Array {
   return rgb;
 }
 
-/** Stroke labels per cell: the label with most stroke pixels in the cell (0 if none). */
+/**
+ * Stroke labels per cell: the label with most stroke pixels in the cell (0 if none). A label that wins no
+ * cell anywhere (a thin post painted over a broad stroke of water, at 4×4 px per cell) takes every cell
+ * it has strokes in: without a cell it would have no training samples and no flood, and survive only as
+ * its own stroke pixels. The full-resolution border pass then sorts those cells out pixel by pixel.
+ */
 export function downsampleStrokes(strokes: Uint8Array, strokePixels: Int32Array, g: CoarseGrid): Uint8Array {
   const { W, w, h, factor } = g;
   const out = new Uint8Array(w * h);
@@ -64,6 +69,12 @@ export function downsampleStrokes(strokes: Uint8Array, strokePixels: Int32Array,
       best[cell] = c;
       out[cell] = key % 256;
     }
+  }
+  const wins = new Uint32Array(256);
+  for (let i = 0; i < out.length; i++) wins[out[i]]++;
+  for (const key of counts.keys()) {
+    const l = key % 256;
+    if (!wins[l]) out[Math.floor(key / 256)] = l;
   }
   return out;
 }

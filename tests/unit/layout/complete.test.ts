@@ -180,6 +180,33 @@ describe('completeLayout', () => {
     expect(wrongPixels(refined.labels)).toBeLessThanOrEqual(4);
   });
 
+  test('a thin stroke outvoted in every coarse cell still grows along its object (a post painted over water)', async () => {
+    // A 2 px dark post (x = 121, 122) from y = 30 to 130 in bright water, 4×4 px cells. The user painted
+    // the water broadly and the post with a 1 px line on top, both over y = 70..90: every cell the post
+    // stroke touches holds more water strokes.
+    const W = 240, H = 160;
+    const rnd = lcg(5);
+    const photo = solid(W, H, [0, 0, 0]);
+    for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) fill(photo, x, y, x + 1, y + 1, [170 + (rnd() & 15), 190 + (rnd() & 15), 215]);
+    fill(photo, 121, 30, 123, 130, [50, 40, 35]);
+    const strokes = labelMap(W, H);
+    rect(strokes, 90, 70, 150, 90, 22);
+    rect(strokes, 121, 70, 122, 90, 78);
+    const tuning = { coarsePixels: 2400 }; // 4×4 px cells
+    const r = await completeLayout(photo, strokes, { tuning });
+    let post = 0, postOutside = 0;
+    for (let y = 0; y < H; y++) {
+      for (let x = 0; x < W; x++) {
+        if (at(r.labels, x, y) !== 78) continue;
+        if (x >= 121 && x < 123 && y >= 30 && y < 130) post++;
+        else postOutside++;
+      }
+    }
+    // 180 post pixels are not water strokes; before, the post kept only its 20 stroke pixels.
+    expect(post).toBeGreaterThan(170);
+    expect(postOutside).toBeLessThanOrEqual(10);
+  });
+
   test('confidence is lower far from the strokes and where two classes meet', async () => {
     const flat = solid(120, 40, [128, 128, 128]);
     const one = labelMap(120, 40);
