@@ -2,6 +2,7 @@
 // coarse to fine: context → features → coarse dense attention → PatchMatch refinement per level → warp →
 // harmonize. Imports src/layout and the Runner interface only.
 import {
+  Bounds,
   CancelledError,
   ClassMissingError,
   classNameOf,
@@ -164,33 +165,8 @@ export async function runEngine(job: RelayoutJob, palette: Palette, runner: Runn
   // These scans find the classes copyable from the photo and the classes the edit paints, and where each
   // class is first met: 2i for an original label at pixel i, 2i + 1 for an edited label inside the mask.
   // firstMasked (+1) names missing classes in the order they are masked.
-  const blocked = job.extraMask;
-  const inPhoto = new Uint8Array(256), painted = new Uint8Array(256);
-  const firstMasked = new Int32Array(256);
-  const firstMet = new Float64Array(256).fill(Infinity);
-  let anyValid = false;
-  const ol = original.labels, el = edited.labels, mm = mask.mask;
-  for (let i = 0; i < n; i++) {
-    if (blocked && blocked[i]) continue;
-    const l = ol[i];
-    anyValid = true;
-    if (!inPhoto[l]) {
-      inPhoto[l] = 1;
-      firstMet[l] = 2 * i;
-    }
-  }
-  const mb = mask.bounds;
-  for (let y = mb.y0; y < mb.y1; y++) {
-    for (let i = y * W + mb.x0, end = y * W + mb.x1; i < end; i++) {
-      if (!mm[i]) continue;
-      const e = el[i];
-      if (!firstMasked[e]) {
-        firstMasked[e] = i + 1;
-        if (2 * i + 1 < firstMet[e]) firstMet[e] = 2 * i + 1;
-      }
-      if (!painted[e] && isRelabelled(ol, el, i)) painted[e] = 1;
-    }
-  }
+  const { inPhoto, painted, firstMasked, firstMet, anyValid: photoValid } = scanClasses(original.labels, edited.labels, mask.mask, mask.bounds, W, job.extraMask);
+  let anyValid = photoValid;
   const order: number[] = [];
   for (let l = 1; l < 256; l++) if (firstMet[l] < Infinity) order.push(l);
   order.sort((a, b) => firstMet[a] - firstMet[b]);
@@ -352,15 +328,13 @@ export async function runEngine(job: RelayoutJob, palette: Palette, runner: Runn
     const tgtFeat = (await run('features', { image: T(guide), context: T(cropPlane(context, tx, ty, tw, th)), labels: T(tgtLabels), classTable, pos: T(tgtPos), weights, colourWeight: T(tgtColourWeight) }, frac, f)).features;
     let found: Record<string, FloatTensor>;
     if (!particles) {
-      const noise = plane(lw, lh, 1);
-      for (let i = 0; i < noise.data.length; i++) noise.data[i] = rand();
+      const noise: Plane = { width: lw, height: lh, channels: 1, data: uniformNoise(lw * lh, rand, 0, 1) };
       found = await run('coarse-attention', {
         tgtFeatures: tgtFeat, srcFeatures: srcFeat, tgtLabels: T(tgtLabels), srcLabels: T(labels), srcValid: T(valid),
         srcNoise: T(noise), tgtHome: T(home), params: tensor(Float32Array.from([p.labelPenalty, p.noiseScale]), [2]),
       }, frac, f);
     } else {
-      const noise = new Float32Array(2 * 3 * 2 * tw * th);
-      for (let i = 0; i < noise.length; i++) noise[i] = rand() * 2 - 1;
+      const noise = uniformNoise(2 * 3 * 2 * tw * th, rand, -1, 1);
       found = await run('refine-level', {
         tgtFeatures: tgtFeat, srcFeatures: srcFeat, tgtLabels: T(tgtLabels), srcLabels: T(labels), srcValid: T(valid),
         tgtHome: T(home), parentParticles: cropParticles(particles, fromParent), noise: tensor(noise, [2, 3, 2, th, tw]),
@@ -418,37 +392,19 @@ export async function runEngine(job: RelayoutJob, palette: Palette, runner: Runn
   } else {
     warpedFull = cropPlane(warped!, bx0 - rs.x0, by0 - rs.y0, bw, bh);
   }
-  const alpha = plane(bw, bh, 1);
-  for (let y = 0; y < bh; y++) for (let x = 0, i = y * bw, gi = (y + by0) * W + bx0; x < bw; x++, i++, gi++) alpha.data[i] = UNIT[mask.alpha[gi]];
+  const alpha: Plane = { width: bw, height: bh, channels: 1, data: boxUnit(mask.alpha, W, bx0, by0, bw, bh) };
   // The pixels actually regenerated: the mask less the band pixels that guide. Those keep their class
   // with nothing foreign near them, so their own bytes are the best answer; regenerated, the sky right
   // around a moved kite took the lighter sky from around the original kite (a halo), and the sky right
   // above raised hills the glow along the original ridge (a bright rim). The seam rings are counted from
   // the regenerated pixels' border, so they fade into kept band pixels as into untouched ones.
-  const regen = new Uint8Array(bw * bh);
-  for (let y = 0; y < bh; y++) {
-    for (let x = 0, i = y * bw, gi = (y + by0) * W + bx0; x < bw; x++, i++, gi++) regen[i] = mask.mask[gi] && knownBox.data[i] < 1 ? 1 : 0;
-  }
+  const regen = regenerated(mask.mask, knownBox.data, W, bx0, by0, bw, bh);
   const seam = seamWeights(regen, original.labels, edited.labels, W, bx0, by0, bw, bh, p.seamPx);
   lap('prepare');
   // Colour offsets are measured across the mask's border and spread over it (see models/README.md).
   const refined = (await run('harmonize', { warped: T(warpedFull), image: T(photoBox), known: T(knownBox), alpha: T(alpha), seam: T(seam) }, 0.9)).refined;
 
-  // Write back: the refined pixels where regenerated, everywhere else the input bytes untouched.
-  const out = new Uint8Array(image.data);
-  const bn = bw * bh;
-  for (let y = 0; y < bh; y++) {
-    for (let x = 0; x < bw; x++) {
-      const li = y * bw + x;
-      if (!regen[li]) continue;
-      const gi = (y + by0) * W + x + bx0;
-      for (let c = 0; c < 3; c++) {
-        // 0..1 to bytes; NaN and ±Infinity (never expected) write 0.
-        const v = refined.data[c * bn + li];
-        out[gi * 4 + c] = v >= 1 ? (v === Infinity ? 0 : 255) : v > 0 ? Math.round(v * 255) : 0;
-      }
-    }
-  }
+  const out = writeBack(image.data, refined.data, regen, W, bx0, by0, bw, bh);
   lap('write');
   opts.onProgress?.({ type: 'stage', stageId: 'done', fraction: 1 });
   return { image: { width: W, height: H, data: out }, mask, unchanged: false, timings, levels: [...levels, ...(fs > 1 ? [1] : [])] };
@@ -521,6 +477,88 @@ function bandGuide(job: RelayoutJob, edited: Uint8Array, mask: Uint8Array, W: nu
     for (let i = 0; i < cw * ch; i++) {
       const j = at(i);
       if (mask[j] && !job.extraMask?.[j] && edited[j] === c && original[j] === c && (!d2 || d2[i] > far)) out.data[i] = 1;
+    }
+  }
+  return out;
+}
+
+// The per-pixel loops of runEngine live in small functions of their own: inside the long async
+// runEngine they ran several times slower (it is compiled as a whole, late, if at all).
+
+/**
+ * One scan of the layouts: the classes copyable from the photo (outside an explicit region to
+ * regenerate) and the classes the edit paints, where each class is first met (2i for an original label
+ * at pixel i, 2i + 1 for an edited label inside the mask: the compact ids follow that order) and where it
+ * is first masked (+1, so a missing class is named in that order).
+ */
+function scanClasses(ol: Uint8Array, el: Uint8Array, mm: Uint8Array, b: Bounds, W: number, blocked: Uint8Array | undefined): {
+  inPhoto: Uint8Array;
+  painted: Uint8Array;
+  firstMasked: Int32Array;
+  firstMet: Float64Array;
+  anyValid: boolean;
+} {
+  const inPhoto = new Uint8Array(256), painted = new Uint8Array(256);
+  const firstMasked = new Int32Array(256);
+  const firstMet = new Float64Array(256).fill(Infinity);
+  let anyValid = false;
+  for (let i = 0; i < ol.length; i++) {
+    if (blocked && blocked[i]) continue;
+    const l = ol[i];
+    anyValid = true;
+    if (!inPhoto[l]) {
+      inPhoto[l] = 1;
+      firstMet[l] = 2 * i;
+    }
+  }
+  for (let y = b.y0; y < b.y1; y++) {
+    for (let i = y * W + b.x0, end = y * W + b.x1; i < end; i++) {
+      if (!mm[i]) continue;
+      const e = el[i];
+      if (!firstMasked[e]) {
+        firstMasked[e] = i + 1;
+        if (2 * i + 1 < firstMet[e]) firstMet[e] = 2 * i + 1;
+      }
+      if (!painted[e] && isRelabelled(ol, el, i)) painted[e] = 1;
+    }
+  }
+  return { inPhoto, painted, firstMasked, firstMet, anyValid };
+}
+
+/** `n` draws of `rand` scaled to [lo, hi). */
+function uniformNoise(n: number, rand: () => number, lo: number, hi: number): Float32Array {
+  const out = new Float32Array(n);
+  const span = hi - lo;
+  for (let i = 0; i < n; i++) out[i] = rand() * span + lo;
+  return out;
+}
+
+/** A box of a full-size byte plane as 0..1 floats. */
+function boxUnit(bytes: Uint8Array, W: number, bx0: number, by0: number, bw: number, bh: number): Float32Array {
+  const out = new Float32Array(bw * bh);
+  for (let y = 0; y < bh; y++) for (let x = 0, i = y * bw, gi = (y + by0) * W + bx0; x < bw; x++, i++, gi++) out[i] = UNIT[bytes[gi]];
+  return out;
+}
+
+/** 1 per box pixel that is masked and does not guide (its own bytes are not kept). */
+function regenerated(mask: Uint8Array, known: Float32Array, W: number, bx0: number, by0: number, bw: number, bh: number): Uint8Array {
+  const out = new Uint8Array(bw * bh);
+  for (let y = 0; y < bh; y++) for (let x = 0, i = y * bw, gi = (y + by0) * W + bx0; x < bw; x++, i++, gi++) out[i] = mask[gi] && known[i] < 1 ? 1 : 0;
+  return out;
+}
+
+/** The input bytes with the refined pixels (planar 0..1 over the box) written where regenerated. */
+function writeBack(input: Uint8Array | Uint8ClampedArray, refined: Float32Array, regen: Uint8Array, W: number, bx0: number, by0: number, bw: number, bh: number): Uint8Array {
+  const out = new Uint8Array(input);
+  const bn = bw * bh;
+  for (let y = 0; y < bh; y++) {
+    for (let x = 0, li = y * bw, gi = (y + by0) * W + bx0; x < bw; x++, li++, gi++) {
+      if (!regen[li]) continue;
+      for (let c = 0; c < 3; c++) {
+        // 0..1 to bytes; NaN and ±Infinity (never expected) write 0.
+        const v = refined[c * bn + li];
+        out[gi * 4 + c] = v >= 1 ? (v === Infinity ? 0 : 255) : v > 0 ? Math.round(v * 255) : 0;
+      }
     }
   }
   return out;
