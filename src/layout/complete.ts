@@ -201,26 +201,9 @@ export async function completeLayout(photo: RgbaImage, sparse: LabelMap, opts: C
     for (const i of seedCells) if (coarseSeeds[i] === l) own[i] = l;
     const alone = flood(own);
     const d2 = squaredDistanceTransform(w, h, (i) => own[i] !== 0);
-    for (let i = 0; i < own.length; i++) {
-      if (coarse.label[i] === l) {
-        ownDist2[i] = d2[i];
-      } else {
-        if (alone.priority[i] < runnerUp[i]) runnerUp[i] = alone.priority[i];
-        if (d2[i] < otherDist2[i]) otherDist2[i] = d2[i];
-      }
-    }
+    noteClassAlone(l, coarse.label, alone.priority, d2, runnerUp, ownDist2, otherDist2);
   }
-  const distanceHalf = DISTANCE_HALF * Math.hypot(w, h);
-  const coarseConfidence = new Float32Array(w * h);
-  for (let i = 0; i < w * h; i++) {
-    const byEdges = marginConfidence(Math.max(0, runnerUp[i] - coarse.priority[i]));
-    const dOwn = Math.sqrt(ownDist2[i]), dOther = Math.sqrt(otherDist2[i]);
-    const byDistance = dOther === Infinity ? 1 : Math.max(0, (dOther - dOwn) / (dOther + dOwn + 1e-9));
-    // The edge margin counts only as far as the forest believes the label (a cell that looks like
-    // several classes is not made sure by a strong edge).
-    const believed = belief ? belief(coarse.label[i], i) : 1;
-    coarseConfidence[i] = Math.max(byEdges * believed, byDistance) * Math.pow(0.5, dOwn / distanceHalf);
-  }
+  const coarseConfidence = cellConfidence(coarse, runnerUp, ownDist2, otherDist2, belief, DISTANCE_HALF * Math.hypot(w, h));
   await step(0.45);
 
   const labels = upsampleLabels(coarse.label, grid);
@@ -304,6 +287,53 @@ function coarseEvidence(
   const penalty =
     terms.length === 0 ? null : terms.reduce((a, b) => (l: number, j: number): number => a(l, j) + b(l, j));
   return { penalty, edges, channels, belief };
+}
+
+/**
+ * Folds one class's lone flood into the confidence inputs: on its own cells the distance to its
+ * strokes, elsewhere the best other class's priority and stroke distance so far.
+ */
+function noteClassAlone(
+  l: number,
+  labels: Uint8Array,
+  priority: Float32Array,
+  d2: Float64Array,
+  runnerUp: Float32Array,
+  ownDist2: Float64Array,
+  otherDist2: Float64Array,
+): void {
+  for (let i = 0; i < labels.length; i++) {
+    if (labels[i] === l) {
+      ownDist2[i] = d2[i];
+    } else {
+      if (priority[i] < runnerUp[i]) runnerUp[i] = priority[i];
+      if (d2[i] < otherDist2[i]) otherDist2[i] = d2[i];
+    }
+  }
+}
+
+/**
+ * Coarse confidence 0..1 per cell: the edge margin over the runner-up (as far as the forest believes
+ * the label: a cell that looks like several classes is not made sure by a strong edge) or the margin in
+ * stroke distance, whichever is larger, halving every `distanceHalf` cells from the class's own strokes.
+ */
+function cellConfidence(
+  coarse: { label: Uint8Array; priority: Float32Array },
+  runnerUp: Float32Array,
+  ownDist2: Float64Array,
+  otherDist2: Float64Array,
+  belief: ((l: number, cell: number) => number) | null,
+  distanceHalf: number,
+): Float32Array {
+  const out = new Float32Array(coarse.label.length);
+  for (let i = 0; i < out.length; i++) {
+    const byEdges = marginConfidence(Math.max(0, runnerUp[i] - coarse.priority[i]));
+    const dOwn = Math.sqrt(ownDist2[i]), dOther = Math.sqrt(otherDist2[i]);
+    const byDistance = dOther === Infinity ? 1 : Math.max(0, (dOther - dOwn) / (dOther + dOwn + 1e-9));
+    const believed = belief ? belief(coarse.label[i], i) : 1;
+    out[i] = Math.max(byEdges * believed, byDistance) * Math.pow(0.5, dOwn / distanceHalf);
+  }
+  return out;
 }
 
 /** Unseeded cells whose flooded label the forest gives at least `minBelief`. */
