@@ -162,7 +162,6 @@ export async function completeLayout(photo: RgbaImage, sparse: LabelMap, opts: C
   const { width: W, height: H } = photo;
   const N = W * H;
   const strokes = sparse.labels;
-  const weight = tuning.colourWeight;
 
   // Coarse grid: averaged colours and majority stroke labels.
   const grid = coarseGrid(W, H, Math.max(1, Math.round(Math.sqrt(N / tuning.coarsePixels))));
@@ -211,7 +210,7 @@ export async function completeLayout(photo: RgbaImage, sparse: LabelMap, opts: C
   await step(0.6);
 
   if (tuning.refine && factor > 1) {
-    refineBorders(photo, strokes, strokePixels, classes, labels, confidence, coarse.label, grid, weight, tuning);
+    refineBorders(photo, strokes, strokePixels, classes, labels, confidence, coarse.label, grid, tuning);
     await step(0.9);
   }
 
@@ -284,8 +283,7 @@ function coarseEvidence(
     const gw = tuning.gaussWeight;
     terms.push((l, j) => gw * (1 - pg[j * K + slot[l]]));
   }
-  const penalty =
-    terms.length === 0 ? null : terms.reduce((a, b) => (l: number, j: number): number => a(l, j) + b(l, j));
+  const penalty = sumOf(terms);
   return { penalty, edges, channels, belief };
 }
 
@@ -334,6 +332,11 @@ function cellConfidence(
     out[i] = Math.max(byEdges * believed, byDistance) * Math.pow(0.5, dOwn / distanceHalf);
   }
   return out;
+}
+
+/** Penalty terms composed once into one function (the flood calls it per pixel and label); null for none. */
+function sumOf(terms: ((l: number, j: number) => number)[]): ((l: number, j: number) => number) | null {
+  return terms.length === 0 ? null : terms.reduce((a, b) => (l: number, j: number): number => a(l, j) + b(l, j));
 }
 
 /** Unseeded cells whose flooded label the forest gives at least `minBelief`. */
@@ -394,7 +397,6 @@ function refineBorders(
   confidence: Uint8Array,
   coarseLabels: Uint8Array,
   grid: CoarseGrid,
-  weight: number,
   tuning: CompletionTuning,
 ): void {
   const { W, H, w, h, factor } = grid;
@@ -410,15 +412,6 @@ function refineBorders(
     rgb[i * 3 + 1] = data[i * 4 + 1];
     rgb[i * 3 + 2] = data[i * 4 + 2];
   });
-  // A fine colour model from the strokes' own colours.
-  const sampleBins = new Uint16Array(strokePixels.length);
-  const sampleLabels = new Uint8Array(strokePixels.length);
-  strokePixels.forEach((i, k) => {
-    sampleBins[k] = colourBin(data[i * 4], data[i * 4 + 1], data[i * 4 + 2]);
-    sampleLabels[k] = strokes[i];
-  });
-  const tables = colourPenalties(sampleLabels, sampleBins, classes);
-
   const seeds = new Uint8Array(labels);
   const active = new Uint8Array(N);
   const band: number[] = [];
@@ -445,7 +438,18 @@ function refineBorders(
     }
   }
   const terms: ((l: number, j: number) => number)[] = [];
-  if (weight > 0) terms.push((l, j) => weight * tables[l]![colourBin(rgb[j * 3], rgb[j * 3 + 1], rgb[j * 3 + 2])]);
+  const cw = tuning.colourWeight;
+  if (cw > 0) {
+    // A fine colour model from the strokes' own colours.
+    const sampleBins = new Uint16Array(strokePixels.length);
+    const sampleLabels = new Uint8Array(strokePixels.length);
+    strokePixels.forEach((i, k) => {
+      sampleBins[k] = colourBin(data[i * 4], data[i * 4 + 1], data[i * 4 + 2]);
+      sampleLabels[k] = strokes[i];
+    });
+    const tables = colourPenalties(sampleLabels, sampleBins, classes);
+    terms.push((l, j) => cw * tables[l]![colourBin(rgb[j * 3], rgb[j * 3 + 1], rgb[j * 3 + 2])]);
+  }
   if (tuning.localWeight > 0) {
     // Near one boat the hull is brown and the water bright, though over the photo some water is as dark
     // as some hull: colours measured nearby decide where the edges alone are about as weak.
@@ -460,7 +464,7 @@ function refineBorders(
     seeds,
     active,
     frontier: Int32Array.from(frontier),
-    penalty: terms.length === 0 ? null : terms.reduce((a, b) => (l: number, j: number): number => a(l, j) + b(l, j)),
+    penalty: sumOf(terms),
   });
   for (const i of band) if (fine.label[i]) labels[i] = fine.label[i];
 
