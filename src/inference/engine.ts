@@ -156,24 +156,22 @@ export async function runEngine(job: RelayoutJob, palette: Palette, runner: Runn
   if (!mask.bounds) return { image, mask, unchanged: true, timings, levels: [] };
   checkCancel(opts.signal);
 
-  // Compact class ids shared by every source and the target, numbered in the order a scan of the image
-  // meets them (each pixel's original class before its edited one; references after): the class
-  // embeddings follow the ids, so the order is part of the result.
   const W = image.width, H = image.height, n = W * H;
   // Every photo pixel may be copied under its original label, even where the layout changed (moving an
   // object copies its own pixels); only an explicit region to regenerate (selection / --mask) is off limits.
-  // These scans find the classes copyable from the photo and the classes the edit paints, and where each
-  // class is first met: 2i for an original label at pixel i, 2i + 1 for an edited label inside the mask.
-  // firstMasked (+1) names missing classes in the order they are masked.
-  const { inPhoto, painted, firstMasked, firstMet, anyValid: photoValid } = scanClasses(original.labels, edited.labels, mask.mask, mask.bounds, W, job.extraMask);
-  let anyValid = photoValid;
-  const order: number[] = [];
-  for (let l = 1; l < 256; l++) if (firstMet[l] < Infinity) order.push(l);
-  order.sort((a, b) => firstMet[a] - firstMet[b]);
+  const { inPhoto, painted, firstMasked, firstMet, anyValid } = scanClasses(original.labels, edited.labels, mask.mask, mask.bounds, W, job.extraMask);
+  if (!anyValid && !job.references.length) {
+    throw new InputError('The mask covers the whole image and no reference image was given: there is no style to copy from. Add a reference image.');
+  }
   const refClasses = job.references.map((r) => {
     if (!sameSize(r.image, r.layout)) throw new SizeMismatchError('reference image and its layout', r.image, r.layout);
     return classesInOrder(r.layout.labels);
   });
+  // Compact class ids shared by every source and the target, in the order the scan met them (references
+  // after): the class embeddings follow the ids, so the order is part of the result.
+  const order: number[] = [];
+  for (let l = 1; l < 256; l++) if (firstMet[l] < Infinity) order.push(l);
+  order.sort((a, b) => firstMet[a] - firstMet[b]);
   const compact = new Uint8Array(256);
   let K = 0;
   for (const l of order.concat(...refClasses)) if (l && !compact[l]) compact[l] = ++K;
@@ -183,10 +181,7 @@ export async function runEngine(job: RelayoutJob, palette: Palette, runner: Runn
   const available = inPhoto.slice();
   const fromReference = new Uint8Array(256);
   for (let l = 0; l < 256; l++) fromReference[l] = !inPhoto[l] || painted[l] ? 1 : 0;
-  for (const classes of refClasses) { anyValid = true; for (const l of classes) available[l] = 1; }
-  if (!anyValid) {
-    throw new InputError('The mask covers the whole image and no reference image was given: there is no style to copy from. Add a reference image.');
-  }
+  for (const classes of refClasses) for (const l of classes) available[l] = 1;
   const missing: number[] = [];
   for (let l = 1; l < 256; l++) if (firstMasked[l] && !available[l]) missing.push(l);
   missing.sort((a, b) => firstMasked[a] - firstMasked[b]);
