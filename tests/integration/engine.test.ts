@@ -1,5 +1,5 @@
 // The engine on real ONNX graphs (onnxruntime-web, WASM): its guarantees on small synthetic scenes.
-import { ADE20K, CancelledError, ClassMissingError, InputError, labelOf, LabelMap, RgbaImage } from '../../src/layout';
+import { ADE20K, CancelledError, ClassMissingError, InputError, labelOf, LabelMap, RgbaImage, SizeMismatchError } from '../../src/layout';
 import { RelayoutJob, runEdit, runEngine } from '../../src/inference';
 import { nodeRunner } from '../../src/cli/models-node';
 import { labelMap, rect } from '../helpers/images';
@@ -185,6 +185,14 @@ test('a hole covering the whole image needs a reference, and works with one', as
   const r = await runEdit({ ...j, edited: j.original, extraMask, references: [ref] }, ADE20K, { runner });
   expect(r.unchanged).toBe(false);
   expect(r.image.data.length).toBe(96 * 64 * 4);
+});
+
+test('a reference whose layout is not its image\'s size is refused, naming which pair', async () => {
+  const ref = scene();
+  const j = job();
+  const err = await runEdit({ ...j, references: [{ image: ref.image, layout: labelMap(48, 32) }] }, ADE20K, { runner }).catch((e: unknown) => e);
+  expect(err).toBeInstanceOf(SizeMismatchError);
+  expect((err as Error).message).toMatch(/reference image and its layout/);
 });
 
 test('a cancelled run throws CancelledError', async () => {
