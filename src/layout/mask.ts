@@ -137,7 +137,9 @@ function featherAlpha(mask: Uint8Array, forceFull: Uint8Array, width: number, he
   // nearest unmasked pixel lies beyond it (the exact result at a fraction of the cost for small edits).
   const bx0 = Math.max(0, bounds.x0 - 1), by0 = Math.max(0, bounds.y0 - 1);
   const bw = Math.min(width, bounds.x1 + 1) - bx0, bh = Math.min(height, bounds.y1 + 1) - by0;
-  const d2 = squaredDistanceTransform(bw, bh, (i) => mask[(by0 + Math.floor(i / bw)) * width + bx0 + (i % bw)] === 0);
+  const unmasked = new Uint8Array(bw * bh);
+  for (let y = 0; y < bh; y++) for (let x = 0, i = y * bw, gi = (y + by0) * width + bx0; x < bw; x++, i++, gi++) unmasked[i] = mask[gi] === 0 ? 1 : 0;
+  const d2 = squaredDistanceTransform(bw, bh, (i) => unmasked[i] === 1);
   for (let y = 0; y < bh; y++) {
     for (let x = 0; x < bw; x++) {
       const gi = (y + by0) * width + x + bx0;
