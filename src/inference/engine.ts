@@ -159,7 +159,7 @@ export async function runEngine(job: RelayoutJob, palette: Palette, runner: Runn
   const W = image.width, H = image.height, n = W * H;
   // Every photo pixel may be copied under its original label, even where the layout changed (moving an
   // object copies its own pixels); only an explicit region to regenerate (selection / --mask) is off limits.
-  const { inPhoto, painted, firstMasked, firstMet, anyValid } = scanClasses(original.labels, edited.labels, mask.mask, mask.bounds, W, job.extraMask);
+  const { inPhoto, painted, firstMasked, order, anyValid } = scanClasses(original.labels, edited.labels, mask.mask, mask.bounds, W, job.extraMask);
   if (!anyValid && !job.references.length) {
     throw new InputError('The mask covers the whole image and no reference image was given: there is no style to copy from. Add a reference image.');
   }
@@ -169,9 +169,6 @@ export async function runEngine(job: RelayoutJob, palette: Palette, runner: Runn
   });
   // Compact class ids shared by every source and the target, in the order the scan met them (references
   // after): the class embeddings follow the ids, so the order is part of the result.
-  const order: number[] = [];
-  for (let l = 1; l < 256; l++) if (firstMet[l] < Infinity) order.push(l);
-  order.sort((a, b) => firstMet[a] - firstMet[b]);
   const compact = new Uint8Array(256);
   let K = 0;
   for (const l of order.concat(...refClasses)) if (l && !compact[l]) compact[l] = ++K;
@@ -482,15 +479,15 @@ function bandGuide(job: RelayoutJob, edited: Uint8Array, mask: Uint8Array, W: nu
 
 /**
  * One scan of the layouts: the classes copyable from the photo (outside an explicit region to
- * regenerate) and the classes the edit paints, where each class is first met (2i for an original label
- * at pixel i, 2i + 1 for an edited label inside the mask: the compact ids follow that order) and where it
- * is first masked (+1, so a missing class is named in that order).
+ * regenerate), the classes the edit paints, where each class is first masked (+1, so a missing class is
+ * named in that order), and every class (labels 1..255) in the order a row-major scan meets it, each
+ * pixel's original label before its edited one inside the mask (the compact ids follow that order).
  */
 function scanClasses(ol: Uint8Array, el: Uint8Array, mm: Uint8Array, b: Bounds, W: number, blocked: Uint8Array | undefined): {
   inPhoto: Uint8Array;
   painted: Uint8Array;
   firstMasked: Int32Array;
-  firstMet: Float64Array;
+  order: number[];
   anyValid: boolean;
 } {
   const inPhoto = new Uint8Array(256), painted = new Uint8Array(256);
@@ -517,7 +514,11 @@ function scanClasses(ol: Uint8Array, el: Uint8Array, mm: Uint8Array, b: Bounds, 
       if (!painted[e] && isRelabelled(ol, el, i)) painted[e] = 1;
     }
   }
-  return { inPhoto, painted, firstMasked, firstMet, anyValid };
+  // First met at 2i as an original label, 2i + 1 as an edited one.
+  const order: number[] = [];
+  for (let l = 1; l < 256; l++) if (firstMet[l] < Infinity) order.push(l);
+  order.sort((x, y) => firstMet[x] - firstMet[y]);
+  return { inPhoto, painted, firstMasked, order, anyValid };
 }
 
 /** `n` draws of `rand` scaled to [lo, hi). */

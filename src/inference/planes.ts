@@ -1,6 +1,5 @@
 // Planar float images (C×H×W, values 0..1) and the pyramid operations the engine prepares feeds with.
 // Pure typed-array code; runs in the panel, webview, CLI and server alike.
-import { RgbaImage } from '../layout';
 
 export interface Plane {
   width: number;
@@ -13,18 +12,6 @@ export function plane(width: number, height: number, channels: number, fill = 0)
   const data = new Float32Array(width * height * channels);
   if (fill) data.fill(fill);
   return { width, height, channels, data };
-}
-
-/** RGB of an RGBA image as a 3-channel plane in 0..1. */
-export function rgbPlane(img: RgbaImage): Plane {
-  const n = img.width * img.height;
-  const out = plane(img.width, img.height, 3);
-  for (let i = 0; i < n; i++) {
-    out.data[i] = img.data[i * 4] / 255;
-    out.data[n + i] = img.data[i * 4 + 1] / 255;
-    out.data[2 * n + i] = img.data[i * 4 + 2] / 255;
-  }
-  return out;
 }
 
 /** 2× box downsampling; odd edges average the pixels that exist (size = ceil(size / 2)). */

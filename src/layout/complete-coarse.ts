@@ -19,6 +19,13 @@ export function coarseGrid(W: number, H: number, factor: number): CoarseGrid {
   return { factor, W, H, w: Math.ceil(W / factor), h: Math.ceil(H / factor) };
 }
 
+/** Each class's index in `classes` (the order of per-class arrays), by label; −1 for labels not listed. */
+export function classSlots(classes: readonly number[]): Int16Array {
+  const slot = new Int16Array(256).fill(-1);
+  classes.forEach((l, k) => (slot[l] = k));
+  return slot;
+}
+
 /** RGB of an RGBA photo averaged over each cell (3 floats per cell, 0..255). */
 export function downsampleRgb(photo: RgbaImage, g: CoarseGrid): Float32Array {
   const { W, H, w, h, factor } = g;

@@ -1,5 +1,7 @@
 // Per-class colour models for layout completion: smoothed RGB histograms of each class's stroke pixels,
-// turned into per-colour "how unlike this class" penalties. Pure typed-array code.
+// turned into per-colour "how unlike this class" penalties, and one colour Gaussian per class giving
+// P(class | colour). Pure typed-array code.
+import { classSlots } from './complete-coarse';
 
 /** Histogram bins per channel (16 → 4096 bins: coarse enough that a few hundred samples fill them). */
 const BINS = 16;
@@ -40,8 +42,7 @@ function smoothHistogram(h: Float64Array): void {
  */
 export function colourPenalties(sampleLabels: Uint8Array, sampleBins: Uint16Array, classes: readonly number[]): (Float32Array | undefined)[] {
   const nb = BINS * BINS * BINS;
-  const slot = new Int16Array(256).fill(-1);
-  classes.forEach((l, k) => (slot[l] = k));
+  const slot = classSlots(classes);
   const hists = classes.map(() => new Float64Array(nb));
   for (let k = 0; k < sampleLabels.length; k++) {
     const c = slot[sampleLabels[k]];
@@ -81,8 +82,7 @@ export function gaussianColourPosterior(
   ridge: number,
 ): Float32Array {
   const K = classes.length;
-  const slot = new Int16Array(256).fill(-1);
-  classes.forEach((l, k) => (slot[l] = k));
+  const slot = classSlots(classes);
   const s1 = new Float64Array(K * 3), s2 = new Float64Array(K * 9), cnt = new Float64Array(K);
   for (let t = 0; t < sampleCells.length; t++) {
     const k = slot[sampleLabels[t]];
@@ -122,7 +122,7 @@ export function gaussianColourPosterior(
       const d0 = rgb[i * 3] - mean[k * 3], d1 = rgb[i * 3 + 1] - mean[k * 3 + 1], d2 = rgb[i * 3 + 2] - mean[k * 3 + 2];
       const o = k * 9;
       const q = d0 * (inv[o] * d0 + inv[o + 1] * d1 + inv[o + 2] * d2) + d1 * (inv[o + 3] * d0 + inv[o + 4] * d1 + inv[o + 5] * d2) + d2 * (inv[o + 6] * d0 + inv[o + 7] * d1 + inv[o + 8] * d2);
-      // A class with no sample cell (its strokes outvoted in every cell) claims no colour.
+      // A class with no sample cell (another class took the cells its strokes are in) claims no colour.
       ll[k] = cnt[k] > 0 ? -0.5 * q - 0.5 * logDet[k] : -Infinity;
       if (ll[k] > best) best = ll[k];
     }

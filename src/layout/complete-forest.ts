@@ -4,7 +4,7 @@
 // class is slowed where the cell does not look like it) and as extra edge channels.
 // Pure typed-array code; deterministic (fixed-seed generator).
 import { RgbaImage } from './image';
-import { CoarseGrid } from './complete-coarse';
+import { classSlots, CoarseGrid } from './complete-coarse';
 import { prng } from './random';
 
 /** Features per cell (see cellFeatures). */
@@ -177,8 +177,7 @@ export function forestPosterior(
   opts: ForestOptions = DEFAULT_FOREST,
 ): Float32Array {
   const K = classes.length;
-  const slot = new Int16Array(256).fill(-1);
-  classes.forEach((l, k) => (slot[l] = k));
+  const slot = classSlots(classes);
   const byClass: number[][] = classes.map(() => []);
   for (let s = 0; s < sampleCells.length; s++) {
     const k = slot[sampleLabels[s]];

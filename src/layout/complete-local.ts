@@ -2,7 +2,7 @@
 // is brown and the water bright, even where, over the whole photo, some water is as dark as some hull.
 // Pure typed-array code.
 import { RgbaImage } from './image';
-import { CoarseGrid } from './complete-coarse';
+import { classSlots, CoarseGrid } from './complete-coarse';
 
 /** Values summed per cell: pixel count, R, G, B, R² + G² + B². */
 const S = 5;
@@ -25,8 +25,7 @@ export function localColourDoubt(
   const { W, H, w, h, factor } = g;
   const { data } = photo;
   const K = classes.length;
-  const slot = new Int16Array(256).fill(-1);
-  classes.forEach((l, k) => (slot[l] = k));
+  const slot = classSlots(classes);
 
   // Per-cell sums of the raw pixels.
   const sums = new Float64Array(w * h * S);

@@ -9,6 +9,7 @@ import { colourBin, colourBins, colourPenalties, gaussianColourPosterior } from 
 import {
   blurRgb3x3,
   borderCells,
+  classSlots,
   CoarseGrid,
   coarseGrid,
   dilateCells,
@@ -248,8 +249,7 @@ function coarseEvidence(
 } {
   const n = coarseRgb.length / 3;
   const K = classes.length;
-  const slot = new Int16Array(256);
-  classes.forEach((l, k) => (slot[l] = k));
+  const slot = classSlots(classes);
   const cells = Int32Array.from(sampleCells);
   const terms: ((l: number, j: number) => number)[] = [];
   if (tuning.colourWeight > 0) {
