@@ -40,7 +40,12 @@ export interface EngineParams {
   coarseTokens: number;
   /** Most target pixels searched at the finest PatchMatch level (larger edits stop searching earlier). */
   searchPixels: number;
-  /** Scale of seeded noise on coarse scores (how much seeds vary the result). */
+  /**
+   * Scale of seeded noise on coarse scores (how much seeds vary the result). Small: the scores are
+   * cosine similarities of normalised features, in which two shades of one class differ by about 0.001,
+   * so noise of 0.1 (the old default) or even 0.005 chose among a class's locations at random and a hole in a smooth
+   * lake came back as blotches copied from other heights of its gradient.
+   */
   noiseScale: number;
   /** Random-search window at the first iteration of each level (level px) and its decay per iteration. */
   window0: number;
@@ -62,7 +67,7 @@ export const DEFAULT_ENGINE_PARAMS: EngineParams = {
   featureWeights: [1, 0.4, 0.5, 2, 0.6, 0.3],
   coarseTokens: 4096,
   searchPixels: 40_000,
-  noiseScale: 0.1,
+  noiseScale: 0.001,
   window0: 6,
   windowDecay: 0.5,
   seamPx: 5,
@@ -863,23 +868,30 @@ function classMeanColours(img: Plane, labels: Plane, valid: Plane, K: number): F
 
 /**
  * Colour guess for unknown pixels: known pixels of the same label within `radius` (inverse squared
- * distance weights, trust 1); farther, the class's membrane (push-pull of its known pixels in the crop)
- * fading with distance into the class's mean colour over the sources (trust `meanTrust`). Near its own
- * class the membrane carries the surrounding water's tone across the hole; deep inside a large hole the
- * mean wins (a flooded shore should look like the lake as a whole, not like the shoreline water next to
- * it). A class with neither gets trust 0. Known pixels keep their colour.
+ * distance weights, trust 1); farther, the class's colour for that row (`rowColourProfile`: its mean
+ * over the sources unless its rows in the crop show a gradient; trust `meanTrust`) plus a membrane of
+ * how its known pixels in the crop differ from that row colour (push-pull), fading with distance. Near
+ * its own class the membrane carries the surrounding water's tone across the hole; deep inside a large
+ * hole the row colour wins (a flooded shore should look like the lake at that distance, not like the
+ * shoreline water next to it). A lake that darkens towards the bottom keeps its gradient across the
+ * hole: a membrane of the colours themselves flattened it into one tone. A class without a mean (an
+ * object copied along its map) takes the membrane of its colours alone; a class with neither gets
+ * trust 0. Known pixels keep their colour.
  */
 function sameClassColour(img: Plane, known: Plane, labels: Plane, radius: number, classMeans: Float32Array, meanTrust: number): { colour: Plane; trust: Plane } {
   const { width: w, height: h } = img;
   const n = w * h;
   const colour: Plane = { ...img, data: new Float32Array(img.data) };
   const trust = plane(w, h, 1, 1);
-  // Per class, on first use: its membrane and the squared distance to its nearest known pixel (null when
-  // the crop has none).
-  const membranes = new Map<number, { value: Plane; dist2: Float64Array } | null>();
-  const membraneOf = (l: number): { value: Plane; dist2: Float64Array } | null => {
-    if (!membranes.has(l)) {
+  // Per class, on first use: its row colours (null without a mean or known pixels in the crop), the
+  // membrane of its known pixels' difference from them (of their colours without row colours), and the
+  // squared distance to its nearest known pixel. Null when the crop has no known pixel of the class.
+  interface Guess { rows: Float64Array | null; membrane: Plane; dist2: Float64Array }
+  const guesses = new Map<number, Guess | null>();
+  const guessOf = (l: number): Guess | null => {
+    if (!guesses.has(l)) {
       const isSeed = (i: number): boolean => known.data[i] >= 1 && labels.data[i] === l;
+      const rows = Number.isNaN(classMeans[l * 3]) ? null : rowColourProfile(img, known, labels, l, classMeans);
       const weight = plane(w, h, 1);
       const premultiplied = plane(w, h, 3);
       let any = false;
@@ -887,11 +899,12 @@ function sameClassColour(img: Plane, known: Plane, labels: Plane, radius: number
         if (!isSeed(i)) continue;
         any = true;
         weight.data[i] = 1;
-        for (let c = 0; c < 3; c++) premultiplied.data[c * n + i] = img.data[c * n + i];
+        const y = Math.floor(i / w);
+        for (let c = 0; c < 3; c++) premultiplied.data[c * n + i] = img.data[c * n + i] - (rows ? rows[y * 3 + c] : 0);
       }
-      membranes.set(l, any ? { value: pushPull(premultiplied, weight), dist2: squaredDistanceTransform(w, h, isSeed) } : null);
+      guesses.set(l, any ? { rows, membrane: pushPull(premultiplied, weight), dist2: squaredDistanceTransform(w, h, isSeed) } : null);
     }
-    return membranes.get(l)!;
+    return guesses.get(l)!;
   };
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
@@ -914,16 +927,77 @@ function sameClassColour(img: Plane, known: Plane, labels: Plane, radius: number
         continue;
       }
       const hasMean = !Number.isNaN(classMeans[l * 3]);
-      const m = membraneOf(l);
-      if (!m && !hasMean) {
+      const g = guessOf(l);
+      if (!g && !hasMean) {
         trust.data[i] = 0;
         continue;
       }
-      // Weight of the membrane against the mean: 1 without a mean, 0 without a membrane.
-      const t = !m ? 0 : !hasMean ? 1 : Math.exp(-Math.max(0, Math.sqrt(m.dist2[i]) - radius) / GUESS_FADE);
-      for (let c = 0; c < 3; c++) colour.data[c * n + i] = (m ? t * m.value.data[c * n + i] : 0) + (t < 1 ? (1 - t) * classMeans[l * 3 + c] : 0);
+      if (!g) {
+        for (let c = 0; c < 3; c++) colour.data[c * n + i] = classMeans[l * 3 + c];
+        trust.data[i] = meanTrust;
+        continue;
+      }
+      // Weight of the membrane: 1 without row colours to fade into.
+      const t = g.rows ? Math.exp(-Math.max(0, Math.sqrt(g.dist2[i]) - radius) / GUESS_FADE) : 1;
+      for (let c = 0; c < 3; c++) colour.data[c * n + i] = (g.rows ? g.rows[y * 3 + c] : 0) + t * g.membrane.data[c * n + i];
       trust.data[i] = t + (1 - t) * meanTrust;
     }
   }
   return { colour, trust };
+}
+
+/**
+ * The colour a class takes row by row in the crop, where its known pixels say it changes with height:
+ * per row the mean of the class's known pixels (rows without any interpolated between their nearest
+ * neighbours, held beyond the ends), pulled towards the class's mean over the sources by how little of
+ * the class's colour variance the rows explain (the share beyond what chance gives with this many
+ * rows). A lake or sky that darkens towards the bottom of the photo keeps its gradient across a hole;
+ * a forest, whose rows vary at random, falls back to its mean. Null when the crop has no known pixel of
+ * the class.
+ */
+function rowColourProfile(img: Plane, known: Plane, labels: Plane, l: number, classMeans: Float32Array): Float64Array | null {
+  const { width: w, height: h } = img;
+  const n = w * h;
+  const sum = new Float64Array(h * 4); // per row: r, g, b, count
+  let squares = 0;
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const i = y * w + x;
+      if (known.data[i] < 1 || labels.data[i] !== l) continue;
+      for (let c = 0; c < 3; c++) {
+        const v = img.data[c * n + i];
+        sum[y * 4 + c] += v;
+        squares += v * v;
+      }
+      sum[y * 4 + 3]++;
+    }
+  }
+  const rows: number[] = [];
+  const total = [0, 0, 0, 0];
+  for (let y = 0; y < h; y++) {
+    if (!sum[y * 4 + 3]) continue;
+    rows.push(y);
+    for (let c = 0; c < 4; c++) total[c] += sum[y * 4 + c];
+  }
+  if (!rows.length) return null;
+  const N = total[3];
+  let between = 0;
+  for (const y of rows) for (let c = 0; c < 3; c++) between += sum[y * 4 + 3] * (sum[y * 4 + c] / sum[y * 4 + 3] - total[c] / N) ** 2;
+  const variance = squares - (total[0] ** 2 + total[1] ** 2 + total[2] ** 2) / N;
+  const explained = variance > 0 ? Math.max(0, Math.min(1, (between - (variance * (rows.length - 1)) / N) / variance)) : 0;
+  // A row with few of the class's pixels (water glimpsed between boats, or a boat's edge painted as
+  // water) says little about the class at that height: its mean is pulled towards the class's mean as
+  // if a sixteenth of the crop's width were of that colour (without it, the dark water between two
+  // boats made the bottom rows of a removed boat's hole brown, and brown matched a boat's edge).
+  const prior = w / 16;
+  const mean = (y: number, c: number): number => (sum[y * 4 + c] + prior * classMeans[l * 3 + c]) / (sum[y * 4 + 3] + prior);
+  const out = new Float64Array(h * 3);
+  let k = 0;
+  for (let y = 0; y < h; y++) {
+    while (k + 1 < rows.length && rows[k + 1] <= y) k++;
+    const lo = rows[k], hi = y > lo && k + 1 < rows.length ? rows[k + 1] : lo;
+    const f = hi === lo ? 0 : (y - lo) / (hi - lo);
+    for (let c = 0; c < 3; c++) out[y * 3 + c] = explained * ((1 - f) * mean(lo, c) + f * mean(hi, c)) + (1 - explained) * classMeans[l * 3 + c];
+  }
+  return out;
 }
