@@ -312,10 +312,17 @@ export function warpGraph(): GraphBuilder {
   const edge = (f: T, sign: number): T => g.node('Relu', [g.mul(g.sub(f, g.constF(0.5)), g.constF(2 * sign))]);
   // Candidate order after the particles: up, down, left, right (see candD above).
   const spatial = g.concat([edge(fy, -1), edge(fy, 1), edge(fx, -1), edge(fx, 1)], 0); // [4,T]
-  const usable = g.cast(g.node('Less', [g.slice(pen, [PARTICLES], [PARTICLES + 4], [0]), g.constF(0.5)]), 'float32');
-  const nbW = g.mul(spatial, usable);
+  // A pixel none of whose own particles has its label (its block's copy was chosen for the class that
+  // holds most of the block, and a class border crosses it) takes the neighbouring blocks' copies that
+  // do have it, in full, instead of a copy of the wrong class: borders inside the mask no longer come
+  // back as a row of blocks of the other class.
+  const isUsable = (p: T): T => g.cast(g.node('Less', [p, g.constF(0.5)]), 'float32');
+  const usable = isUsable(g.slice(pen, [PARTICLES], [PARTICLES + 4], [0])); // [4,T]
+  const ownBad = g.sub(g.constF(1), g.reduceMax(isUsable(g.slice(pen, [0], [PARTICLES], [0])), [0], 0)); // [T]
+  const nbW = g.mul(g.max(spatial, g.unsqueeze(ownBad, [0])), usable);
+  const ownWeight = g.sub(g.constF(1), g.mul(ownBad, g.reduceMax(usable, [0], 0))); // 0 when a neighbour replaces it
   const nbColour = g.reduceSum(g.mul(g.slice(colours, [PARTICLES], [PARTICLES + 4], [1]), g.unsqueeze(nbW, [0])), [1], 0);
-  const out = g.div(g.add(ownColour, nbColour), g.add(g.constF(1), g.reduceSum(nbW, [0], 0)));
+  const out = g.div(g.add(g.mul(ownColour, ownWeight), nbColour), g.add(ownWeight, g.reduceSum(nbW, [0], 0)));
   g.output(g.reshape(out, g.concat([g.constI([1, 3]), tShape], 0)), 'warped', 'float32', [1, 3, 'Ht', 'Wt'], 'warped colour, 0..1');
   return g;
 }

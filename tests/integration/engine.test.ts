@@ -318,3 +318,25 @@ test('a hole in a lake that darkens towards the bottom keeps the gradient: each 
   expect(sum / 90).toBeLessThan(6.5);
   expect(worst).toBeLessThan(13);
 });
+
+test('where a new class border cuts a copied block, its pixels take a neighbouring block of their own class', async () => {
+  // 256×192, horizon at row 110; the edit raises the water to row 98 over x 40–140. A search budget
+  // this small stops at 1/4 resolution, so the full-resolution warp copies 4×4 blocks, and row 98 cuts
+  // the blocks of rows 96–99, whose copies were chosen for their sky.
+  const w = 256, h = 192;
+  const { image, layout } = skyOverWater(w, h, 110, (x, y) => [90 + (y % 60), 140 + ((x * 7 + y * 3) % 11), 220]);
+  const edited = labelMap(w, h);
+  edited.labels.set(layout.labels);
+  rect(edited, 40, 98, 140, 110, WATER);
+  const r = await runEngine({ image, original: layout, edited, references: [], seed: 2 }, ADE20K, runner, { params: { searchPixels: 40 } });
+  expect(r.levels).toEqual([4, 1]);
+  // Sky is red ≥ 90, water red 20: regenerated pixels around the new water that show the other class.
+  let wrong = 0;
+  for (let y = 78; y < 120; y++) {
+    for (let x = 30; x < 150; x++) {
+      const sky = edited.labels[y * w + x] === SKY;
+      if (sky !== r.image.data[(y * w + x) * 4] > 55) wrong++;
+    }
+  }
+  expect(wrong).toBeLessThan(75); // 89 when the block's own copy was kept; 57 now
+});
