@@ -42,9 +42,9 @@ export interface EngineParams {
   searchPixels: number;
   /**
    * Scale of seeded noise on coarse scores (how much seeds vary the result). Small: the scores are
-   * cosine similarities of normalised features, in which two shades of one class differ by about 0.001,
-   * so noise of 0.1 (the old default) or even 0.005 chose among a class's locations at random and a hole in a smooth
-   * lake came back as blotches copied from other heights of its gradient.
+   * cosine similarities of normalised features, in which two shades of one class differ by about
+   * 0.001, so noise of 0.1 (the old default) chose among a class's locations at random, and a hole in a
+   * smooth lake came back as blotches copied from other heights of its gradient.
    */
   noiseScale: number;
   /** Random-search window at the first iteration of each level (level px) and its decay per iteration. */
