@@ -1,11 +1,12 @@
 // The panel's end of the engine bridge: sends a job in chunks, relays progress, rebuilds the result and
 // errors, and cancels by request id. Runs in the panel (UXP or browser); needs only a Channel.
-import { CancelledError, Palette } from '../layout';
+import { CancelledError, Palette, RgbaImage } from '../layout';
 import type { EditMethod, EditResult } from '../inference/edit';
 import type { EngineParams, ProgressEvent } from '../inference/engine';
 import type { RelayoutJob } from '../inference/job';
 import { BackendUnavailableError } from '../inference/errors';
 import { BlobAssembler, BridgeMessage, Channel, ChunkMessage, errorFromWire, PROTOCOL_VERSION, sendBlobs } from './protocol';
+import { CroppedResult, expandResult } from './result-crop';
 import { pack, unpack } from './wire';
 
 /** Everything one engine run needs (serialisable). */
@@ -26,6 +27,8 @@ export interface BridgeEditOptions {
 }
 
 interface Pending {
+  /** The photo sent: the result comes back as its mask's box and is rebuilt over it. */
+  photo: RgbaImage;
   resolve(r: EditResult): void;
   reject(e: unknown): void;
   onProgress?: (e: BridgeProgressEvent) => void;
@@ -90,7 +93,7 @@ export class EngineClient {
     const id = `r${this.nextId++}`;
     const { header, blobs } = pack(call);
     const done = new Promise<EditResult>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject, onProgress: opts.onProgress });
+      this.pending.set(id, { photo: call.job.image, resolve, reject, onProgress: opts.onProgress });
     });
     const onAbort = (): void => {
       const p = this.pending.get(id);
@@ -181,7 +184,7 @@ export class EngineClient {
   private finish(id: string, p: Pending): void {
     this.pending.delete(id);
     try {
-      p.resolve(unpack<EditResult>(p.header, p.assembler!.blobs));
+      p.resolve(expandResult(unpack<CroppedResult>(p.header, p.assembler!.blobs), p.photo));
     } catch (err) {
       p.reject(err);
     }

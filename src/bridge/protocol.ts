@@ -13,7 +13,8 @@ import { BackendUnavailableError } from '../inference/errors';
 import type { ProgressEvent } from '../inference/engine';
 import { fromBase64, toBase64 } from './wire';
 
-export const PROTOCOL_VERSION = 1;
+/** 2: results come back as their mask's box (`result-crop.ts`). */
+export const PROTOCOL_VERSION = 2;
 /** Raw bytes per chunk message (a multiple of 3, so chunks are padding-free base64). */
 export const DEFAULT_CHUNK_BYTES = 3 * 64 * 1024;
 

@@ -1,9 +1,11 @@
 // The engine's end of the bridge (webview page, Web Worker): answers hello with its backend, assembles a
-// request's chunks, runs it with progress, sends the result in chunks, and aborts a run on cancel.
+// request's chunks, runs it with progress, sends the result (its mask's box) in chunks, and aborts a run
+// on cancel.
 import type { EditResult } from '../inference/edit';
 import type { ProgressEvent } from '../inference/engine';
 import type { EngineCall } from './client';
 import { BlobAssembler, BridgeMessage, Channel, errorToWire, PROTOCOL_VERSION, sendBlobs } from './protocol';
+import { cropResult } from './result-crop';
 import { pack, unpack } from './wire';
 
 /** What the engine host runs for each request. */
@@ -46,7 +48,7 @@ export function serveEngine(channel: Channel, handler: EngineHandler, opts: Serv
       const call = unpack<EngineCall>(r.header, r.assembler.blobs);
       const result = await handler.run(call, { signal, onProgress: (event) => !signal.aborted && channel.post({ type: 'progress', id, event }) });
       if (signal.aborted) return; // the panel stopped waiting: don't send megabytes nobody reads
-      const { header, blobs } = pack(result);
+      const { header, blobs } = pack(cropResult(result)); // only the mask's box: the panel has the rest
       channel.post({ type: 'result', id, header, blobs: blobs.map((b) => ({ bytes: b.length })) });
       await sendBlobs(channel, id, blobs, { chunkBytes: opts.chunkBytes, shouldStop: () => signal.aborted });
     } catch (err) {

@@ -198,4 +198,40 @@ describe('engine bridge', () => {
     stop();
     client.dispose();
   });
+
+  test('a result comes back as its mask\'s box and is rebuilt exactly; an unchanged one sends no pixels', async () => {
+    const handler: EngineHandler = {
+      backend: async () => 'in-process',
+      run: (call, { signal, onProgress }) => runEdit(call.job, call.palette, { method: call.method, signal, onProgress }),
+    };
+    const { client, wire, stop } = connect(handler);
+    // 400×300, a 40×30 patch of water painted sky: a small edit of a larger photo.
+    const W = 400, H = 300;
+    const original = labelMap(W, H, 3);
+    rect(original, 0, 150, W, H, 22);
+    const edited = { ...original, labels: new Uint8Array(original.labels) };
+    rect(edited, 200, 200, 240, 230, 3);
+    const j: RelayoutJob = { image: texture(W, H, 4), original, edited, references: [], seed: 1 };
+    const direct = await runEdit(j, ADE20K, { method: 'baseline' });
+    const bridged = await client.edit({ job: j, palette: ADE20K, method: 'baseline' });
+    // Every full-size plane and every other field as if it had crossed whole.
+    expect(Buffer.from(bridged.image.data).equals(Buffer.from(direct.image.data))).toBe(true);
+    for (const plane of ['mask', 'alpha', 'hole'] as const) expect(Buffer.from(bridged.mask[plane]).equals(Buffer.from(direct.mask[plane]))).toBe(true);
+    expect({ ...bridged, image: null, mask: { ...bridged.mask, mask: null, alpha: null, hole: null }, timings: null }).toEqual({
+      ...direct, image: null, mask: { ...direct.mask, mask: null, alpha: null, hole: null }, timings: null,
+    });
+    // What came back: the mask's box (7 bytes per pixel), not the photo (7 × 120 000).
+    const b = direct.mask.bounds!;
+    const back = (): number => wire.filter((m) => m.type === 'result').reduce((a, m) => a + (m as { blobs: { bytes: number }[] }).blobs.reduce((x, y) => x + y.bytes, 0), 0);
+    expect(back()).toBe(7 * (b.x1 - b.x0) * (b.y1 - b.y0));
+    expect(back()).toBeLessThan(0.1 * 7 * W * H);
+    // Nothing changed: the photo itself comes back, rebuilt from what was sent, with no pixels crossing.
+    wire.length = 0;
+    const same = await client.edit({ job: { ...j, edited: original }, palette: ADE20K, method: 'baseline' });
+    expect(same.unchanged).toBe(true);
+    expect(Buffer.from(same.image.data).equals(Buffer.from(j.image.data))).toBe(true);
+    expect(back()).toBe(0);
+    stop();
+    client.dispose();
+  });
 });
