@@ -69,12 +69,78 @@ export function fromBase64(text: string, target?: Uint8Array, offset = 0): Uint8
   return target ? out.subarray(offset, o) : out;
 }
 
-type BlobKind = 'u8' | 'u8c' | 'u16' | 'f32';
+type BlobKind = 'u8' | 'u8rle' | 'u8c' | 'u16' | 'f32';
 
 /** Where a typed array was in a packed object. */
 export interface BlobRef {
   $blob: number;
   kind: BlobKind;
+  /** Decoded length of a run-length-encoded blob ('u8rle'). */
+  length?: number;
+}
+
+/**
+ * Run-length encoding of a byte array as (value, run length as LEB128 varint) pairs, or null when it
+ * would not shrink the array at least fourfold. Label maps and mask planes are long runs of one class
+ * (a 16 MP label map crosses as tens of KiB instead of 16 MiB); a photo gives up after a short scan.
+ */
+export function runLengthEncode(bytes: Uint8Array): Uint8Array | null {
+  const n = bytes.length;
+  const budget = n / 4;
+  let size = 0;
+  for (let i = 0; i < n; ) {
+    let j = i + 1;
+    while (j < n && bytes[j] === bytes[i]) j++;
+    size += 1 + varintBytes(j - i);
+    if (size > budget) return null;
+    i = j;
+  }
+  const out = new Uint8Array(size);
+  let o = 0;
+  for (let i = 0; i < n; ) {
+    let j = i + 1;
+    while (j < n && bytes[j] === bytes[i]) j++;
+    out[o++] = bytes[i];
+    for (let run = j - i; ; ) {
+      const low = run & 127;
+      run = Math.floor(run / 128);
+      out[o++] = run ? low | 128 : low;
+      if (!run) break;
+    }
+    i = j;
+  }
+  return out;
+}
+
+function varintBytes(v: number): number {
+  let k = 1;
+  while (v >= 128) {
+    v = Math.floor(v / 128);
+    k++;
+  }
+  return k;
+}
+
+/** Decodes `runLengthEncode`'s output into `length` bytes; throws when the runs do not add up. */
+export function runLengthDecode(encoded: Uint8Array, length: number): Uint8Array {
+  const out = new Uint8Array(length);
+  let o = 0;
+  for (let i = 0; i < encoded.length; ) {
+    const value = encoded[i++];
+    let run = 0, scale = 1;
+    for (;;) {
+      if (i >= encoded.length) throw new Error('run-length blob ends inside a run');
+      const b = encoded[i++];
+      run += (b & 127) * scale;
+      scale *= 128;
+      if (!(b & 128)) break;
+    }
+    if (o + run > length) throw new Error(`run-length blob decodes past its ${length} bytes`);
+    out.fill(value, o, o + run);
+    o += run;
+  }
+  if (o !== length) throw new Error(`run-length blob decodes to ${o} bytes, not ${length}`);
+  return out;
 }
 
 export interface Packed {
@@ -91,15 +157,20 @@ function kindOf(v: ArrayBufferView): BlobKind | null {
   return null;
 }
 
-/** Splits `value` into JSON and the bytes of its typed arrays (Uint8, Uint8Clamped, Uint16, Float32). */
+/**
+ * Splits `value` into JSON and the bytes of its typed arrays (Uint8, Uint8Clamped, Uint16, Float32);
+ * a Uint8Array of long runs (a label map, a mask) is run-length encoded.
+ */
 export function pack(value: unknown): Packed {
   const blobs: Uint8Array[] = [];
   const walk = (v: unknown): unknown => {
     if (ArrayBuffer.isView(v)) {
       const kind = kindOf(v);
       if (!kind) throw new Error(`cannot send a ${v.constructor.name} over the bridge`);
-      blobs.push(new Uint8Array(v.buffer, v.byteOffset, v.byteLength));
-      return { $blob: blobs.length - 1, kind } satisfies BlobRef;
+      const bytes = new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
+      const rle = kind === 'u8' ? runLengthEncode(bytes) : null;
+      blobs.push(rle ?? bytes);
+      return rle ? ({ $blob: blobs.length - 1, kind: 'u8rle', length: bytes.length } satisfies BlobRef) : ({ $blob: blobs.length - 1, kind } satisfies BlobRef);
     }
     if (Array.isArray(v)) return v.map(walk);
     if (v && typeof v === 'object') {
@@ -124,6 +195,7 @@ export function unpack<T>(header: unknown, blobs: Uint8Array[]): T {
       if (!b) throw new Error(`blob ${v.$blob} is missing`);
       switch (v.kind) {
         case 'u8': return b;
+        case 'u8rle': return runLengthDecode(b, v.length ?? -1);
         case 'u8c': return new Uint8ClampedArray(b.buffer, b.byteOffset, b.byteLength);
         // Copy for wider types: the received bytes may not be aligned for them.
         case 'u16': return new Uint16Array(b.slice().buffer);
