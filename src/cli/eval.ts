@@ -9,7 +9,7 @@ import { Bounds, RgbaImage } from '../layout';
 import { EngineParams, ReferenceSource, runEdit } from '../inference';
 import { parseEngineParams } from './engine-params';
 import { readImage, writeImage } from './image-io';
-import { regionBounds, regionMetrics, RegionMetrics } from './metrics';
+import { detailRms, regionBounds, regionMetrics, RegionMetrics, repetition } from './metrics';
 import { nodeRunner } from './models-node';
 import { evalRegions } from './regions';
 import { listScenes, loadScene, rasterizeEdit, rasterizeOriginal, Scene, scenePalette } from './scenes';
@@ -17,6 +17,8 @@ import { compareSheet, sideBySide } from './sheet';
 import { teleaInpaint } from './telea';
 
 const METHODS = ['relayout', 'baseline', 'telea'] as const;
+/** Fine detail RMS (levels) from which a region counts as textured for the repetition mean. */
+const TEXTURED_RMS = 10;
 type Method = (typeof METHODS)[number];
 
 interface EvalOpts {
@@ -33,6 +35,9 @@ interface EvalOpts {
 interface Row {
   region: string;
   fraction: number;
+  /** `repetition` of the photo itself in the region (what a real texture scores), and its detail's RMS. */
+  truthRepetition: number;
+  truthDetail: number;
   metrics: Record<Method, RegionMetrics>;
   seconds: Record<Method, number>;
 }
@@ -96,8 +101,8 @@ async function evalCommand(opts: EvalOpts): Promise<void> {
         seconds[method] = (Date.now() - t0) / 1000;
       }
       const metrics = {} as Record<Method, RegionMetrics>;
-      for (const m of METHODS) metrics[m] = regionMetrics(outputs[m], photo, region.mask);
-      rows.push({ region: region.name, fraction: region.fraction, metrics, seconds });
+      for (const m of METHODS) metrics[m] = regionMetrics(outputs[m], photo, region.mask, layout.labels);
+      rows.push({ region: region.name, fraction: region.fraction, truthRepetition: repetition(photo, region.mask, layout.labels), truthDetail: detailRms(photo, region.mask, layout.labels), metrics, seconds });
       const tight = regionBounds(region.mask, photo.width, photo.height, 0);
       const pad = Math.round(0.25 * Math.max(tight.x1 - tight.x0, tight.y1 - tight.y0));
       const b = regionBounds(region.mask, photo.width, photo.height, pad);
@@ -109,6 +114,9 @@ async function evalCommand(opts: EvalOpts): Promise<void> {
       );
     }
   }
+  // Repetition is averaged over the textured regions only: in a faint texture a repeated copy does not
+  // show, and the autocorrelation of what is left is high whatever fills it (see detailRms).
+  const textured = rows.filter((r) => r.truthDetail >= TEXTURED_RMS);
   const means = {} as Record<Method, RegionMetrics & { seconds: number }>;
   for (const m of METHODS) {
     const avg = (f: (r: Row) => number): number => rows.reduce((s, r) => s + f(r), 0) / Math.max(1, rows.length);
@@ -117,15 +125,18 @@ async function evalCommand(opts: EvalOpts): Promise<void> {
       ssim: avg((r) => r.metrics[m].ssim),
       sharpness: avg((r) => r.metrics[m].sharpness),
       seam: avg((r) => r.metrics[m].seam),
+      repetition: textured.reduce((a, r) => a + r.metrics[m].repetition, 0) / Math.max(1, textured.length),
       seconds: avg((r) => r.seconds[m]),
     };
   }
   console.log(`\nMeans over ${rows.length} regions (sheets: truth | ${METHODS.join(' | ')} in ${opts.out}/):`);
-  console.log('  method     PSNR dB   SSIM    sharpness  seam    s/region');
+  console.log('  method     PSNR dB   SSIM    sharpness  seam    repetition  s/region');
   for (const m of METHODS) {
     const v = means[m];
-    console.log(`  ${m.padEnd(9)}  ${fmt(v.psnr).padStart(6)}   ${fmt(v.ssim, 3)}   ${fmt(v.sharpness).padStart(6)}     ${fmt(v.seam).padStart(5)}   ${fmt(v.seconds).padStart(5)}`);
+    console.log(`  ${m.padEnd(9)}  ${fmt(v.psnr).padStart(6)}   ${fmt(v.ssim, 3)}   ${fmt(v.sharpness).padStart(6)}     ${fmt(v.seam).padStart(5)}   ${fmt(v.repetition).padStart(6)}      ${fmt(v.seconds).padStart(5)}`);
   }
+  const truthRepetition = textured.reduce((a, r) => a + r.truthRepetition, 0) / Math.max(1, textured.length);
+  console.log(`  (repetition: over the ${textured.length} textured regions, fine detail RMS ≥ ${TEXTURED_RMS} levels; the photo itself scores ${fmt(truthRepetition)} there, a lattice of one repeated tile near 1)`);
   const totalMs = Object.values(stageMs).reduce((a, b) => a + b, 0) || 1;
   console.log(`  relayout time by stage: ${Object.entries(stageMs).map(([k, v]) => `${k} ${Math.round((100 * v) / totalMs)}%`).join(', ')}`);
   const r = means.relayout, t = means.telea, bl = means.baseline;
@@ -141,8 +152,8 @@ async function evalCommand(opts: EvalOpts): Promise<void> {
   if (opts.gallery) await renderGallery(scenes, join(opts.out, 'gallery'), runner, params);
   await runner.dispose();
   if (opts.json) {
-    const strip = (v: RegionMetrics & { seconds: number }): RegionMetrics & { seconds: number } => ({ psnr: v.psnr, ssim: v.ssim, sharpness: v.sharpness, seam: v.seam, seconds: v.seconds });
-    const json = { regions: rows.length, methods: Object.fromEntries(METHODS.map((m) => [m, strip(means[m])])), perRegion: rows };
+    const strip = (v: RegionMetrics & { seconds: number }): RegionMetrics & { seconds: number } => ({ psnr: v.psnr, ssim: v.ssim, sharpness: v.sharpness, seam: v.seam, repetition: v.repetition, seconds: v.seconds });
+    const json = { regions: rows.length, texturedRegions: textured.length, truthRepetition, methods: Object.fromEntries(METHODS.map((m) => [m, strip(means[m])])), perRegion: rows };
     writeFileSync(opts.json, JSON.stringify(json, null, 2));
     console.log(`Wrote ${opts.json}`);
   }

@@ -8,6 +8,7 @@ export interface RegionMetrics {
   ssim: number;
   sharpness: number;
   seam: number;
+  repetition: number;
 }
 
 function luma(img: RgbaImage, b: Bounds): Float32Array {
@@ -166,6 +167,105 @@ export function seam(out: RgbaImage, truth: RgbaImage, region: Uint8Array): numb
   return so / Math.max(1e-9, st);
 }
 
-export function regionMetrics(out: RgbaImage, truth: RgbaImage, region: Uint8Array): RegionMetrics {
-  return { psnr: psnr(out, truth, region), ssim: ssim(out, truth, region), sharpness: sharpness(out, truth, region), seam: seam(out, truth, region) };
+/** Box mean with a (2r+1)² window over a w×h plane, borders clamped (two running-sum passes). */
+function boxMean(src: Float32Array, w: number, h: number, r: number): Float32Array {
+  const tmp = new Float32Array(w * h), out = new Float32Array(w * h), k = 2 * r + 1;
+  const at = (v: number, n: number): number => Math.min(n - 1, Math.max(0, v));
+  for (let y = 0; y < h; y++) {
+    let s = 0;
+    for (let x = -r; x <= r; x++) s += src[y * w + at(x, w)];
+    for (let x = 0; x < w; x++) {
+      tmp[y * w + x] = s / k;
+      s += src[y * w + at(x + r + 1, w)] - src[y * w + at(x - r, w)];
+    }
+  }
+  for (let x = 0; x < w; x++) {
+    let s = 0;
+    for (let y = -r; y <= r; y++) s += tmp[at(y, h) * w + x];
+    for (let y = 0; y < h; y++) {
+      out[y * w + x] = s / k;
+      s += tmp[at(y + r + 1, h) * w + x] - tmp[at(y - r, h) * w + x];
+    }
+  }
+  return out;
+}
+
+/** Offsets (px, along each axis) at which `repetition` looks for a repeated copy, in four directions. */
+const REPEAT_OFFSETS: [number, number] = [6, 40];
+
+/**
+ * How strongly the region's fine detail repeats itself: the largest normalised autocorrelation of the
+ * luma minus its 9×9 mean, over horizontal, vertical and diagonal offsets of 6–40 px (nearer, a blurred fill correlates with itself), between pixels at least 6 px
+ * inside the region and, given the layout's `labels`, at least 6 px from a class border (a border is
+ * detail that repeats along itself, not a copied texture). A fill that copies one source tile at every
+ * location (a lattice) scores near 1; the photos' own textures about 0.1; a flat fill 0 (no detail).
+ */
+export function repetition(img: RgbaImage, region: Uint8Array, labels?: Uint8Array): number {
+  return fineDetail(img, region, labels).repetition;
+}
+
+/**
+ * RMS (0..255 levels) of the luma minus its 9×9 mean over the same pixels as `repetition`: below about 3
+ * levels a texture is too faint for a repeated copy to show, and the normalised autocorrelation of what
+ * is left (gentle curvature of a sky) is high whatever fills it.
+ */
+export function detailRms(img: RgbaImage, region: Uint8Array, labels?: Uint8Array): number {
+  return fineDetail(img, region, labels).rms;
+}
+
+function fineDetail(img: RgbaImage, region: Uint8Array, labels?: Uint8Array): { repetition: number; rms: number } {
+  const b = regionBounds(region, img.width, img.height, 4);
+  const w = b.x1 - b.x0, h = b.y1 - b.y0;
+  if (w <= 0 || h <= 0) return { repetition: 0, rms: 0 };
+  const L = luma(img, b), m = boxMean(L, w, h, 4);
+  const W = img.width;
+  const inRegion = new Float32Array(w * h), border = new Float32Array(w * h);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const gi = (y + b.y0) * W + x + b.x0, l = labels?.[gi];
+      inRegion[y * w + x] = region[gi];
+      if (labels && ((x > 0 && labels[gi - 1] !== l) || (y > 0 && labels[gi - W] !== l))) border[y * w + x] = 1;
+    }
+  }
+  const share = boxMean(inRegion, w, h, 6), nearBorder = boxMean(border, w, h, 6);
+  const detail = new Float32Array(w * h);
+  const inner = new Uint8Array(w * h);
+  for (let i = 0; i < w * h; i++) {
+    detail[i] = L[i] - m[i];
+    inner[i] = share[i] > 0.9999 && nearBorder[i] < 1e-4 ? 1 : 0;
+  }
+  let energy = 0, count = 0;
+  for (let i = 0; i < w * h; i++) {
+    if (!inner[i]) continue;
+    energy += detail[i] * detail[i];
+    count++;
+  }
+  let best = 0;
+  for (const [ax, ay] of [[1, 0], [0, 1], [1, 1], [1, -1]]) {
+    for (let d = REPEAT_OFFSETS[0]; d <= REPEAT_OFFSETS[1]; d++) {
+      const dx = d * ax, dy = d * ay, step = dy * w + dx;
+      let sab = 0, saa = 0, sbb = 0;
+      for (let y = Math.max(0, -dy); y < Math.min(h, h - dy); y++) {
+        for (let x = 0, i = y * w; x < w - dx; x++, i++) {
+          if (!inner[i] || !inner[i + step]) continue;
+          const a = detail[i], c = detail[i + step];
+          sab += a * c;
+          saa += a * a;
+          sbb += c * c;
+        }
+      }
+      if (saa > 1e-6 && sbb > 1e-6) best = Math.max(best, sab / Math.sqrt(saa * sbb));
+    }
+  }
+  return { repetition: best, rms: Math.sqrt(energy / Math.max(1, count)) };
+}
+
+export function regionMetrics(out: RgbaImage, truth: RgbaImage, region: Uint8Array, labels?: Uint8Array): RegionMetrics {
+  return {
+    psnr: psnr(out, truth, region),
+    ssim: ssim(out, truth, region),
+    sharpness: sharpness(out, truth, region),
+    seam: seam(out, truth, region),
+    repetition: repetition(out, region, labels),
+  };
 }

@@ -38,3 +38,21 @@ export function texture(width: number, height: number, seed = 1): RgbaImage {
 export function colorOf(palette: Palette, label: number): readonly number[] {
   return palette.classes[label - 1].color;
 }
+
+/** Gravel-like texture: random grey pebbles (discs of radius 1–3.5 px) on dark ground; seeded. */
+export function pebbles(width: number, height: number, seed = 11): RgbaImage {
+  let s = seed >>> 0;
+  const rand = (): number => (s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32;
+  const grey = new Float32Array(width * height).fill(70);
+  for (let k = 0; k < (width * height) / 30; k++) {
+    const cx = rand() * width, cy = rand() * height, r = 1 + rand() * 2.5, v = 60 + rand() * 140;
+    for (let y = Math.max(0, Math.floor(cy - r)); y <= Math.min(height - 1, Math.ceil(cy + r)); y++) {
+      for (let x = Math.max(0, Math.floor(cx - r)); x <= Math.min(width - 1, Math.ceil(cx + r)); x++) {
+        if ((x - cx) ** 2 + (y - cy) ** 2 <= r * r) grey[y * width + x] = v;
+      }
+    }
+  }
+  const data = new Uint8Array(width * height * 4);
+  for (let i = 0; i < width * height; i++) data.set([grey[i], grey[i] * 0.95, grey[i] * 0.9 + 10, 255], 4 * i);
+  return { width, height, data };
+}

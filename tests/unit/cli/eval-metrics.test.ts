@@ -1,8 +1,8 @@
 // The evaluation's metrics and regions on small synthetic images with known answers.
 import { ADE20K, labelOf, RgbaImage } from '../../../src/layout';
-import { psnr, regionMetrics, seam, sharpness, ssim } from '../../../src/cli/metrics';
+import { detailRms, psnr, regionMetrics, repetition, seam, sharpness, ssim } from '../../../src/cli/metrics';
 import { evalRegions } from '../../../src/cli/regions';
-import { labelMap, rect } from '../../helpers/images';
+import { labelMap, pebbles, rect } from '../../helpers/images';
 
 const W = 48, H = 40;
 
@@ -81,4 +81,45 @@ test('regions are deterministic, log-spaced from 2% to 20%, and "within" regions
     r.mask.forEach((v, i) => v && classes.add(map.labels[i]));
     expect(classes.size).toBe(2);
   }
+});
+
+describe('repetition', () => {
+  const size = 160;
+  const box = (): Uint8Array => {
+    const m = new Uint8Array(size * size);
+    for (let y = 8; y < size - 8; y++) m.fill(1, y * size + 8, y * size + size - 8);
+    return m;
+  };
+  /** Pebbles with every 8×8 block replaced by one block of it: a lattice of one repeated tile. */
+  function tiled(): RgbaImage {
+    const src = pebbles(size, size);
+    const out = new Uint8Array(src.data);
+    for (let y = 0; y < size; y++) for (let x = 0; x < size; x++) out.set(src.data.subarray(((40 + (y % 8)) * size + 40 + (x % 8)) * 4, ((40 + (y % 8)) * size + 40 + (x % 8)) * 4 + 4), (y * size + x) * 4);
+    return { width: size, height: size, data: out };
+  }
+
+  test('a lattice of one tile scores near 1, random pebbles near 0, a flat fill 0', () => {
+    const region = box();
+    expect(repetition(tiled(), region)).toBeGreaterThan(0.9);
+    expect(repetition(pebbles(size, size), region)).toBeLessThan(0.1);
+    const flat = { width: size, height: size, data: new Uint8Array(size * size * 4).fill(128) };
+    expect(repetition(flat, region)).toBe(0);
+  });
+
+  test('a class border inside the region is not counted as repeated detail', () => {
+    // Left half dark, right half bright, no texture: the border is detail that repeats along itself.
+    const data = new Uint8Array(size * size * 4);
+    for (let y = 0; y < size; y++) for (let x = 0; x < size; x++) data.set(x < 80 ? [40, 40, 40, 255] : [200, 200, 200, 255], (y * size + x) * 4);
+    const img = { width: size, height: size, data };
+    const layout = labelMap(size, size, labelOf(ADE20K, 'sky'));
+    rect(layout, 80, 0, size, size, labelOf(ADE20K, 'water'));
+    expect(repetition(img, box())).toBeGreaterThan(0.9);
+    expect(repetition(img, box(), layout.labels)).toBe(0);
+  });
+
+  test('detail RMS: the fine detail\'s strength in grey levels', () => {
+    const flat = { width: size, height: size, data: new Uint8Array(size * size * 4).fill(90) };
+    expect(detailRms(flat, box())).toBe(0);
+    expect(detailRms(pebbles(size, size), box())).toBeGreaterThan(10);
+  });
 });
