@@ -19,6 +19,7 @@ import {
 } from '../layout';
 import { Detail, RelayoutJob } from './job';
 import { compositeKnown, cropPlane, downsample2, downsample2ByLabel, Plane, plane, pushPull, resizeBilinear, sampleNearest } from './planes';
+import { classTexture, coherentShifts } from './shift-map';
 import { FloatTensor, Runner, tensor } from './tensor';
 
 export interface EngineParams {
@@ -55,6 +56,20 @@ export interface EngineParams {
    * the smooth continuation of the untouched ones, so copied texture does not end in a step. 0 = none.
    */
   seamPx: number;
+  /**
+   * Coherent shifts at the coarse level (src/inference/shift-map.ts): most displacements proposed for a
+   * textured hole (0 = off: every location keeps its own best matches, which in a large hole of gravel or
+   * forest are the same few sources: a lattice of one repeated tile), the cost of a change of displacement
+   * between neighbours, the weight of the seam cost, and the mean luma gradient (levels per pixel) from
+   * which a class counts as textured (skies and calm water keep their own matches: a repeated smooth patch
+   * does not show, and the per-location match follows their gradients better).
+   */
+  shiftLabels: number;
+  shiftCoherence: number;
+  shiftSeam: number;
+  shiftTexture: number;
+  /** Weight of the colour guide in choosing shifts (squared RGB distance, 0..1 units). */
+  shiftColour: number;
 }
 
 export const DEFAULT_ENGINE_PARAMS: EngineParams = {
@@ -71,6 +86,11 @@ export const DEFAULT_ENGINE_PARAMS: EngineParams = {
   window0: 6,
   windowDecay: 0.5,
   seamPx: 5,
+  shiftLabels: 24,
+  shiftCoherence: 0.05,
+  shiftSeam: 1,
+  shiftTexture: 9,
+  shiftColour: 2,
 };
 
 /**
@@ -292,6 +312,10 @@ export async function runEngine(job: RelayoutJob, palette: Palette, runner: Runn
   let warped: Plane | null = null;
   let prevF = 0;
   const maps = objectMaps(job, compact, originalStats, editedStats, refStats, inPhoto, atlas.offsets);
+  // Per class, how textured it is (which hole locations coherent shifts label); an object with a map is
+  // copied by its map instead.
+  const texture = p.shiftLabels > 0 ? classTexture(atlas.image, atlas.labels, atlas.valid, K) : null;
+  for (const c of maps.keys()) if (texture) texture[c] = 0;
   for (let li = 0; li < levels.length; li++) {
     const f = levels[li];
     const [lw, lh] = levelSize(f);
@@ -330,6 +354,15 @@ export async function runEngine(job: RelayoutJob, palette: Palette, runner: Runn
         tgtFeatures: tgtFeat, srcFeatures: srcFeat, tgtLabels: T(tgtLabels), srcLabels: T(labels), srcValid: T(valid),
         srcNoise: T(noise), tgtHome: T(home), params: tensor(Float32Array.from([p.labelPenalty, p.noiseScale]), [2]),
       }, frac, f);
+      if (texture) {
+        const shifted = coherentShifts({
+          particles: found.particles, scores: found.scores, tgtFeatures: tgtFeat, srcFeatures: srcFeat, tgtLabels, srcLabels: labels,
+          srcValid: valid, srcImage: srcImg, known, guide, guideTrust: tgtColourWeight, x0: tx, y0: ty, texture, rand,
+          params: { labels: p.shiftLabels, coherence: p.shiftCoherence, seam: p.shiftSeam, textureThreshold: p.shiftTexture, colour: p.shiftColour },
+        });
+        found = { ...found, particles: shifted.particles, scores: shifted.scores };
+        lap('shift-map');
+      }
     } else {
       const noise = uniformNoise(2 * 3 * 2 * tw * th, rand, -1, 1);
       found = await run('refine-level', {

@@ -2,7 +2,8 @@
 import { ADE20K, CancelledError, ClassMissingError, InputError, labelOf, LabelMap, RgbaImage, SizeMismatchError } from '../../src/layout';
 import { RelayoutJob, runEdit, runEngine } from '../../src/inference';
 import { nodeRunner } from '../../src/cli/models-node';
-import { labelMap, rect } from '../helpers/images';
+import { repetition } from '../../src/cli/metrics';
+import { labelMap, pebbles, rect } from '../helpers/images';
 
 const SKY = labelOf(ADE20K, 'sky');
 const WATER = labelOf(ADE20K, 'water');
@@ -339,4 +340,23 @@ test('where a new class border cuts a copied block, its pixels take a neighbouri
     }
   }
   expect(wrong).toBeLessThan(75); // 89 when the block's own copy was kept; 57 now
+});
+
+test('a large hole in a textured class is filled with whole shifted copies, not a lattice of one tile', async () => {
+  // Gravel everywhere; the top-left quarter is regenerated (as when a large object is removed). Deep in
+  // the hole every location looks alike, and each used to copy the same best-looking source: one tile
+  // repeated at every block. The coarse level now labels the hole with a few coherent shifts.
+  const W = 320, H = 200, EARTH = labelOf(ADE20K, 'earth');
+  const image = pebbles(W, H);
+  const layout = labelMap(W, H, EARTH);
+  const region = new Uint8Array(W * H);
+  for (let y = 0; y < 120; y++) region.fill(1, y * W, y * W + 160);
+  const j: RelayoutJob = { image, original: layout, edited: layout, extraMask: region, references: [], seed: 1, maskOptions: { featherPx: 0 } };
+  const shifted = await runEngine(j, ADE20K, runner);
+  const perLocation = await runEngine(j, ADE20K, runner, { params: { shiftLabels: 0 } });
+  const truth = repetition(image, region), now = repetition(shifted.image, region), before = repetition(perLocation.image, region);
+  expect(truth).toBeLessThan(0.06); // random pebbles do not repeat
+  expect(before).toBeGreaterThan(0.2); // the lattice
+  expect(now).toBeLessThan(0.15);
+  expect(outsideMaskChanges(image, shifted.image, shifted.mask.mask)).toBe(0);
 });
