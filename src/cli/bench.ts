@@ -122,17 +122,23 @@ function denseLevel(mp: number): { level: number; params: { dense: Partial<Engin
   }
 }
 
-async function benchCommand(opts: { sizes: string; repeats: number; json?: string; threads?: string; dense: boolean }): Promise<void> {
+async function benchCommand(opts: { sizes: string; repeats: number; json?: string; threads?: string; dense: boolean; params?: string; fraction: number }): Promise<void> {
+  // --params applies to every measurement (the dense-vs-sparse pair adds its own on top).
+  const overrides: Partial<EngineParams> = opts.params ? JSON.parse(opts.params) : {};
+  const withOverrides = (extra: Partial<EngineParams> = {}): string[] => [
+    '--fraction', String(opts.fraction),
+    ...(opts.params || Object.keys(extra).length ? ['--params', JSON.stringify({ ...overrides, ...extra })] : []),
+  ];
   const sizes = opts.sizes.split(',').map(Number);
   const all = cpus().length;
   const threadSet = opts.threads ? opts.threads.split(',').map(Number) : [...new Set([1, all])];
   const runs: Measurement[] = [];
-  console.log(`Relayout benchmark: ${SCENE} scaled to ${sizes.join(', ')} MP, 15% masked, threads ${threadSet.join(' and ')} (${all} cores), median of ${opts.repeats} after a warm-up`);
+  console.log(`Relayout benchmark: ${SCENE} scaled to ${sizes.join(', ')} MP, ${Math.round(100 * opts.fraction)}% masked, threads ${threadSet.join(' and ')} (${all} cores), median of ${opts.repeats} after a warm-up`);
   console.log('  MP     threads  median s   MP/s    peak RSS MB   time by stage');
   for (const mp of sizes) {
     for (const threads of threadSet) {
       const repeats = mp >= 16 ? Math.min(opts.repeats, 2) : opts.repeats;
-      const m = runChild(['--mp', String(mp), '--threads', String(threads), '--repeats', String(repeats)]);
+      const m = runChild(['--mp', String(mp), '--threads', String(threads), '--repeats', String(repeats), ...withOverrides()]);
       runs.push(m);
       const total = Object.values(m.stages).reduce((a, b) => a + b, 0) || 1;
       const stages = Object.entries(m.stages).sort((a, b) => b[1] - a[1]).slice(0, 5).map(([k, v]) => `${k} ${Math.round((100 * v) / total)}%`).join(', ');
@@ -143,8 +149,8 @@ async function benchCommand(opts: { sizes: string; repeats: number; json?: strin
   if (opts.dense) {
     const mp = 1;
     const { level, params, scoreMB } = denseLevel(mp);
-    const dense = runChild(['--mp', String(mp), '--threads', String(all), '--repeats', '1', '--params', JSON.stringify(params.dense)]);
-    const sparse = runChild(['--mp', String(mp), '--threads', String(all), '--repeats', '1', '--params', JSON.stringify(params.sparse)]);
+    const dense = runChild(['--mp', String(mp), '--threads', String(all), '--repeats', '1', ...withOverrides(params.dense)]);
+    const sparse = runChild(['--mp', String(mp), '--threads', String(all), '--repeats', '1', ...withOverrides(params.sparse)]);
     denseVsSparse = { megapixels: dense.megapixels, level, denseSeconds: dense.medianSeconds, sparseSeconds: sparse.medianSeconds, denseScoreMB: scoreMB, densePeakRssMB: dense.peakRssMB, sparsePeakRssMB: sparse.peakRssMB };
     console.log(`  dense vs sparse at ${dense.megapixels.toFixed(1)} MP down to level 1/${level} (the finest whose dense scores fit in 2 GB, ~${scoreMB.toFixed(0)} MB): dense ${dense.medianSeconds.toFixed(2)} s (peak ${dense.peakRssMB.toFixed(0)} MB), sparse ${sparse.medianSeconds.toFixed(2)} s (peak ${sparse.peakRssMB.toFixed(0)} MB)`);
   }
@@ -166,7 +172,7 @@ export function registerBench(program: Command): void {
     .option('--worker', 'internal: run one measurement and print JSON')
     .option('--mp <n>', 'internal: size of the worker run', parseFloat)
     .option('--fraction <f>', 'masked share of the image', parseFloat, 0.15)
-    .option('--params <json>', 'engine parameter overrides (worker runs)')
+    .option('--params <json>', 'engine parameter overrides for every measurement')
     .action((opts: { sizes: string; repeats: number; json?: string; threads?: string; dense: boolean; worker?: boolean; mp?: number; fraction: number; params?: string }) =>
       opts.worker
         ? benchWorker({ mp: opts.mp ?? 1, threads: Number(opts.threads ?? 1), repeats: opts.repeats, fraction: opts.fraction, params: opts.params })
