@@ -57,16 +57,20 @@ export interface EngineParams {
    */
   seamPx: number;
   /**
-   * Coherent shifts at the coarse level (src/inference/shift-map.ts): most displacements proposed for a
-   * textured hole (0 = off: every location keeps its own best matches, which in a large hole of gravel or
-   * forest are the same few sources: a lattice of one repeated tile), the cost of a change of displacement
-   * between neighbours, the weight of the seam cost, and the mean luma gradient (levels per pixel) from
-   * which a class counts as textured (skies and calm water keep their own matches: a repeated smooth patch
-   * does not show, and the per-location match follows their gradients better).
+   * Coherent shifts at the coarse level (src/inference/shift-map.ts): the most displacements proposed for
+   * a textured hole; 0 turns them off, and every location keeps its own best matches, which deep in a
+   * large hole of gravel or forest are all the same source (a lattice of one repeated tile).
    */
   shiftLabels: number;
+  /** Cost of a change of displacement between neighbouring coarse locations. */
   shiftCoherence: number;
+  /** Weight of the seam cost: how differently two displacements colour a pair (squared RGB, 0..1 units). */
   shiftSeam: number;
+  /**
+   * Mean luma gradient (levels per pixel) from which a class counts as textured. Smoother classes (skies,
+   * calm or rippled water) keep their own matches: a repeated smooth patch does not show, and coherent
+   * copies of a lake's golden and blue parts came back as a patchwork.
+   */
   shiftTexture: number;
   /** Weight of the colour guide in choosing shifts (squared RGB distance, 0..1 units). */
   shiftColour: number;
@@ -315,7 +319,7 @@ export async function runEngine(job: RelayoutJob, palette: Palette, runner: Runn
   // Per class, how textured it is (which hole locations coherent shifts label); an object with a map is
   // copied by its map instead.
   const texture = p.shiftLabels > 0 ? classTexture(atlas.image, atlas.labels, atlas.valid, K) : null;
-  for (const c of maps.keys()) if (texture) texture[c] = 0;
+  if (texture) for (const c of maps.keys()) texture[c] = 0;
   for (let li = 0; li < levels.length; li++) {
     const f = levels[li];
     const [lw, lh] = levelSize(f);
