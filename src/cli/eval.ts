@@ -9,7 +9,7 @@ import { Bounds, RgbaImage } from '../layout';
 import { EngineParams, ReferenceSource, runEdit } from '../inference';
 import { parseEngineParams } from './engine-params';
 import { readImage, writeImage } from './image-io';
-import { detailRms, regionBounds, regionMetrics, RegionMetrics, repetition } from './metrics';
+import { fineDetail, regionBounds, regionMetrics, RegionMetrics } from './metrics';
 import { nodeRunner } from './models-node';
 import { evalRegions } from './regions';
 import { listScenes, loadScene, rasterizeEdit, rasterizeOriginal, Scene, scenePalette } from './scenes';
@@ -102,7 +102,8 @@ async function evalCommand(opts: EvalOpts): Promise<void> {
       }
       const metrics = {} as Record<Method, RegionMetrics>;
       for (const m of METHODS) metrics[m] = regionMetrics(outputs[m], photo, region.mask, layout.labels);
-      rows.push({ region: region.name, fraction: region.fraction, truthRepetition: repetition(photo, region.mask, layout.labels), truthDetail: detailRms(photo, region.mask, layout.labels), metrics, seconds });
+      const truth = fineDetail(photo, region.mask, layout.labels);
+      rows.push({ region: region.name, fraction: region.fraction, truthRepetition: truth.repetition, truthDetail: truth.rms, metrics, seconds });
       const tight = regionBounds(region.mask, photo.width, photo.height, 0);
       const pad = Math.round(0.25 * Math.max(tight.x1 - tight.x0, tight.y1 - tight.y0));
       const b = regionBounds(region.mask, photo.width, photo.height, pad);

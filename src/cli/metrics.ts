@@ -1,7 +1,8 @@
 // Reconstruction metrics inside a region (the patent's protocol): PSNR over RGB, SSIM over luma, the
 // sharpness ratio (mean gradient magnitude, output ÷ truth) and the seam score (gradient energy on the
-// one-pixel ring at the region border, output ÷ truth). Pure typed-array code.
-import { Bounds, RgbaImage } from '../layout';
+// one-pixel ring at the region border, output ÷ truth), and how strongly a fill's fine detail repeats
+// itself. Pure typed-array code.
+import { Bounds, boxMean, RgbaImage } from '../layout';
 
 export interface RegionMetrics {
   psnr: number;
@@ -167,29 +168,6 @@ export function seam(out: RgbaImage, truth: RgbaImage, region: Uint8Array): numb
   return so / Math.max(1e-9, st);
 }
 
-/** Box mean with a (2r+1)² window over a w×h plane, borders clamped (two running-sum passes). */
-function boxMean(src: Float32Array, w: number, h: number, r: number): Float32Array {
-  const tmp = new Float32Array(w * h), out = new Float32Array(w * h), k = 2 * r + 1;
-  const at = (v: number, n: number): number => Math.min(n - 1, Math.max(0, v));
-  for (let y = 0; y < h; y++) {
-    let s = 0;
-    for (let x = -r; x <= r; x++) s += src[y * w + at(x, w)];
-    for (let x = 0; x < w; x++) {
-      tmp[y * w + x] = s / k;
-      s += src[y * w + at(x + r + 1, w)] - src[y * w + at(x - r, w)];
-    }
-  }
-  for (let x = 0; x < w; x++) {
-    let s = 0;
-    for (let y = -r; y <= r; y++) s += tmp[at(y, h) * w + x];
-    for (let y = 0; y < h; y++) {
-      out[y * w + x] = s / k;
-      s += tmp[at(y + r + 1, h) * w + x] - tmp[at(y - r, h) * w + x];
-    }
-  }
-  return out;
-}
-
 /** Offsets (px, along each axis) at which `repetition` looks for a repeated copy, in four directions. */
 const REPEAT_OFFSETS: [number, number] = [6, 40];
 
@@ -213,7 +191,8 @@ export function detailRms(img: RgbaImage, region: Uint8Array, labels?: Uint8Arra
   return fineDetail(img, region, labels).rms;
 }
 
-function fineDetail(img: RgbaImage, region: Uint8Array, labels?: Uint8Array): { repetition: number; rms: number } {
+/** `repetition` and `detailRms` from one pass over the region. */
+export function fineDetail(img: RgbaImage, region: Uint8Array, labels?: Uint8Array): { repetition: number; rms: number } {
   const b = regionBounds(region, img.width, img.height, 4);
   const w = b.x1 - b.x0, h = b.y1 - b.y0;
   if (w <= 0 || h <= 0) return { repetition: 0, rms: 0 };

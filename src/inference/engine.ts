@@ -19,7 +19,7 @@ import {
 } from '../layout';
 import { Detail, RelayoutJob } from './job';
 import { compositeKnown, cropPlane, downsample2, downsample2ByLabel, Plane, plane, pushPull, resizeBilinear, sampleNearest } from './planes';
-import { classTexture, coherentShifts } from './shift-map';
+import { classTexture, coherentShifts, DEFAULT_SHIFT_MAP_PARAMS } from './shift-map';
 import { FloatTensor, Runner, tensor } from './tensor';
 
 export interface EngineParams {
@@ -90,11 +90,11 @@ export const DEFAULT_ENGINE_PARAMS: EngineParams = {
   window0: 6,
   windowDecay: 0.5,
   seamPx: 5,
-  shiftLabels: 24,
-  shiftCoherence: 0.05,
-  shiftSeam: 1,
-  shiftTexture: 9,
-  shiftColour: 2,
+  shiftLabels: DEFAULT_SHIFT_MAP_PARAMS.labels,
+  shiftCoherence: DEFAULT_SHIFT_MAP_PARAMS.coherence,
+  shiftSeam: DEFAULT_SHIFT_MAP_PARAMS.seam,
+  shiftTexture: DEFAULT_SHIFT_MAP_PARAMS.textureThreshold,
+  shiftColour: DEFAULT_SHIFT_MAP_PARAMS.colour,
 };
 
 /**

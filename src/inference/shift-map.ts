@@ -50,9 +50,8 @@ export interface ShiftMapInput {
 export interface ShiftMapResult {
   particles: FloatTensor;
   scores: FloatTensor;
-  /** Hole locations labelled, and the number of distinct displacements they use. */
+  /** Hole locations labelled. */
   labelled: number;
-  shiftsUsed: number;
 }
 
 /** Displacements are proposed on this grid (level px): near-equal proposals would only split regions. */
@@ -98,26 +97,22 @@ export function coherentShifts(input: ShiftMapInput): ShiftMapResult {
     const l = tgtLabels.data[i];
     if (known.data[i] < 0.5 && l > 0 && texture[l] >= params.textureThreshold) hole.push(i);
   }
-  const unchanged = { particles, scores, labelled: 0, shiftsUsed: 0 };
+  const unchanged = { particles, scores, labelled: 0 };
   if (!hole.length) return unchanged;
   const sim = new Similarity(input);
   const shifts = proposeShifts(input, hole, sim);
   const patchSim = windowedSimilarity(input, hole, shifts, sim);
   // Locations that some shift takes to an allowed source; the others keep their matches.
   const K = shifts.length;
-  const nodes = hole.filter((_, h) => patchSim.subarray(h * K, (h + 1) * K).some((v) => !Number.isNaN(v)));
-  if (!nodes.length) return unchanged;
-  const rows = new Map(hole.map((i, h) => [i, h]));
-  const nodeSim = new Float32Array(nodes.length * K);
-  nodes.forEach((i, n) => nodeSim.set(patchSim.subarray(rows.get(i)! * K, (rows.get(i)! + 1) * K), n * K));
+  const rows = hole.map((_, h) => h).filter((h) => patchSim.subarray(h * K, (h + 1) * K).some((v) => !Number.isNaN(v)));
+  if (!rows.length) return unchanged;
+  const nodes = rows.map((h) => hole[h]);
+  const nodeSim = new Float32Array(rows.length * K);
+  rows.forEach((h, n) => nodeSim.set(patchSim.subarray(h * K, (h + 1) * K), n * K));
   const problem = shiftProblem(input, nodes, shifts, nodeSim);
   const init = Int32Array.from(nodes, (_, n) => bestLabel(problem.unary, n, K));
   const chosen = alphaExpansion(problem, init, CYCLES);
-  return {
-    ...writeParticles(input, nodes, shifts, nodeSim, chosen),
-    labelled: nodes.length,
-    shiftsUsed: new Set(chosen).size,
-  };
+  return { ...writeParticles(input, nodes, shifts, nodeSim, chosen), labelled: nodes.length };
 }
 
 /**

@@ -5,6 +5,7 @@
 // Pure typed-array code; deterministic (fixed-seed generator).
 import { RgbaImage } from './image';
 import { classSlots, CoarseGrid } from './complete-coarse';
+import { boxMean } from './box-mean';
 import { prng } from './random';
 
 /** Features per cell (see cellFeatures). */
@@ -16,28 +17,6 @@ export const FEATURES = 21;
  * (the far tree line has sky above, its reflection has the tree line above). 4, 8 and 12 scored lower.
  */
 const ABOVE_BELOW_CELLS = 6;
-
-/** Box mean of one plane over a (2r+1)² window (edges clamped), via a summed-area table. */
-function boxMean(src: Float32Array, w: number, h: number, r: number): Float32Array {
-  const sat = new Float64Array((w + 1) * (h + 1));
-  for (let y = 0; y < h; y++) {
-    let row = 0;
-    for (let x = 0; x < w; x++) {
-      row += src[y * w + x];
-      sat[(y + 1) * (w + 1) + x + 1] = sat[y * (w + 1) + x + 1] + row;
-    }
-  }
-  const out = new Float32Array(w * h);
-  for (let y = 0; y < h; y++) {
-    const y0 = Math.max(0, y - r), y1 = Math.min(h, y + r + 1);
-    for (let x = 0; x < w; x++) {
-      const x0 = Math.max(0, x - r), x1 = Math.min(w, x + r + 1);
-      const s = sat[y1 * (w + 1) + x1] - sat[y0 * (w + 1) + x1] - sat[y1 * (w + 1) + x0] + sat[y0 * (w + 1) + x0];
-      out[y * w + x] = s / ((y1 - y0) * (x1 - x0));
-    }
-  }
-  return out;
-}
 
 /**
  * Features of every coarse cell, `FEATURES` floats per cell: opponent colour (lightness, red–green,

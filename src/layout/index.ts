@@ -8,6 +8,7 @@ export * from './encode';
 export * from './mask';
 export * from './polygon';
 export * from './resample';
+export { boxMean } from './box-mean';
 export { squaredDistanceTransform } from './distance';
 export { prng } from './random';
 export * from './complete';

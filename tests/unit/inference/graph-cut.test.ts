@@ -1,18 +1,17 @@
 // The max-flow solver and α-expansion against cases whose answer is known (hand-built networks, brute force).
 import { alphaExpansion, FORBIDDEN, LabelProblem, labellingEnergy, MaxFlow } from '../../../src/inference/graph-cut';
 
+/** A network of n nodes: terminals [node, from source, to sink] and inner edges [u, v, capacity]. */
+function network(f: MaxFlow, n: number, terminals: number[][], edges: number[][]): MaxFlow {
+  f.reset(n);
+  for (const [u, s, t] of terminals) f.addTerminal(u, s, t);
+  for (const [u, v, c] of edges) f.addEdge(u, v, c);
+  return f;
+}
+
 test('max flow of a small network equals its minimum cut, and the cut separates the sides', () => {
   // Nodes 0..3; source → 0 (4), source → 1 (3), 0 → 1 (1), 0 → 2 (3), 1 → 3 (2), 2 → 3 (1), 2 → sink (4), 3 → sink (4).
-  const f = new MaxFlow(4, 32);
-  f.reset(4);
-  f.addTerminal(0, 4, 0);
-  f.addTerminal(1, 3, 0);
-  f.addEdge(0, 1, 1);
-  f.addEdge(0, 2, 3);
-  f.addEdge(1, 3, 2);
-  f.addEdge(2, 3, 1);
-  f.addTerminal(2, 0, 4);
-  f.addTerminal(3, 0, 4);
+  const f = network(new MaxFlow(4, 32), 4, [[0, 4, 0], [1, 3, 0], [2, 0, 4], [3, 0, 4]], [[0, 1, 1], [0, 2, 3], [1, 3, 2], [2, 3, 1]]);
   expect(f.solve()).toBeCloseTo(5);
   // The only minimum cut, {source, 0, 1} | {2, 3, sink}, costs 0→2 (3) + 1→3 (2) = 5.
   expect([0, 1, 2, 3].map((u) => f.onSinkSide(u))).toEqual([false, false, true, true]);
@@ -20,16 +19,8 @@ test('max flow of a small network equals its minimum cut, and the cut separates 
 
 test('a network rebuilt with reset forgets the previous one', () => {
   const f = new MaxFlow(2, 16);
-  f.reset(2);
-  f.addTerminal(0, 4, 0);
-  f.addEdge(0, 1, 4);
-  f.addTerminal(1, 0, 4);
-  expect(f.solve()).toBeCloseTo(4);
-  f.reset(2);
-  f.addTerminal(0, 1, 0);
-  f.addEdge(0, 1, 7);
-  f.addTerminal(1, 0, 2);
-  expect(f.solve()).toBeCloseTo(1);
+  expect(network(f, 2, [[0, 4, 0], [1, 0, 4]], [[0, 1, 4]]).solve()).toBeCloseTo(4);
+  expect(network(f, 2, [[0, 1, 0], [1, 0, 2]], [[0, 1, 7]]).solve()).toBeCloseTo(1);
 });
 
 /** A chain of n nodes with the given unary costs and a Potts cost `lambda` between neighbours. */
