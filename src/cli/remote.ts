@@ -78,7 +78,11 @@ async function checkEndpointCommand(endpoint: string, o: { model: string; token?
 function exportTritonCommand(dir: string, o: { models?: string; instanceKind: InstanceKind; instances: number }): void {
   const summary = writeTritonRepository(dir, { modelsDir: o.models ?? defaultModelsDir(), instanceKind: o.instanceKind, instanceCount: o.instances });
   for (const m of summary.models) console.log(`wrote ${m}`);
-  console.log(summary.ensemble.ok ? `wrote the ensemble "${summary.ensemble.name}"` : `No ensemble: ${summary.ensemble.reason}`);
+  console.log(
+    summary.ensemble.ok
+      ? `The pipeline is the ensemble "${summary.ensemble.name}".`
+      : `The pipeline is the Python-backend model "relayout" (its host loop runs in Node, stages through BLS; the Triton image needs Node.js 18+). No ensemble: ${summary.ensemble.reason}.`,
+  );
   console.log(`Triton model repository → ${dir} (see ${dir}/README.md). Start it with: tritonserver --model-repository=${dir}`);
 }
 
@@ -102,7 +106,7 @@ export function registerRemote(program: Command): void {
 
   program
     .command('export-triton <dir>')
-    .description('write a Triton model repository: every stage graph with its config.pbtxt (see README for the pipeline)')
+    .description('write a Triton model repository: every stage graph with its config.pbtxt, and the whole pipeline as the model "relayout"')
     .option('--models <dir>', 'folder of stage graphs (default: the bundled models/)')
     .addOption(new Option('--instance-kind <kind>', 'where Triton runs each stage').choices(['gpu', 'cpu', 'auto']).default('auto'))
     .option('--instances <n>', 'instances of each stage model', (v: string) => Math.max(1, Math.round(positiveNumber(v))), 1)

@@ -16,6 +16,7 @@ import {
   pipelineMetadata,
   pixelLimitError,
   RELAYOUT_MODEL,
+  REQUEST_ERROR_CODES,
   ServerMetadata,
   WireError,
   WireFormatError,
@@ -36,9 +37,6 @@ export interface AppOptions {
   version: string;
   log: (line: string) => void;
 }
-
-/** Error codes of the engine that mean "the request was wrong", answered with 400. */
-const CLIENT_ERROR_CODES = new Set(['input', 'class-missing', 'size-mismatch', 'contract-mismatch', 'labels-off-palette', 'image-invalid', 'palette-invalid']);
 
 interface Served {
   name: string;
@@ -287,7 +285,7 @@ export function buildApp(opts: AppOptions): FastifyInstance {
     if (err instanceof DeadlineError) throw new HttpError(504, err.message);
     if (err instanceof TaskFailedError) {
       const d = err.detail;
-      const status = d.code && CLIENT_ERROR_CODES.has(d.code) ? 400 : 500;
+      const status = d.code && REQUEST_ERROR_CODES.has(d.code) ? 400 : 500;
       if (status === 500) log(`engine failure: ${d.name}: ${d.message}`);
       throw new HttpError(status, d.message, { code: d.code as WireError['code'], userMessage: d.userMessage, classNames: d.classNames });
     }

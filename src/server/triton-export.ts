@@ -1,10 +1,14 @@
 // Writes a Triton model repository from the stage catalog: models/<id>/model.onnx copied to <dir>/<id>/1/
-// with a config.pbtxt derived from its contract.json (names, datatypes, dims), plus an ensemble when the
-// stages form a fixed chain wired by tensor names. Today's engine drives its stages from a host loop, so
-// the ensemble is reported as impossible with the reason. Node only.
-import { copyFileSync, mkdirSync, writeFileSync } from 'fs';
-import { join } from 'path';
+// with a config.pbtxt derived from its contract.json (names, datatypes, dims), plus the whole pipeline as
+// the model `relayout`: an ensemble when the stages form a fixed chain wired by tensor names, otherwise
+// (today's engine, which drives its stages from a host loop) a Python-backend model that runs the host
+// loop through BLS (src/server/triton/model.py with the Node host triton-host.ts). Node only.
+import { builtinModules } from 'module';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'fs';
+import { dirname, join, relative, resolve } from 'path';
 import { TensorSpec } from '../../models/contract';
+import { packageRoot } from '../cli/package-root';
+import { PipelineTensorSpec, RELAYOUT_INPUTS, RELAYOUT_MODEL, RELAYOUT_OUTPUTS } from '../inference/remote/pipeline-contract';
 import { loadStageCatalog, protocolShape, StageEntry } from './model-catalog';
 
 export type InstanceKind = 'gpu' | 'cpu' | 'auto';
@@ -139,6 +143,86 @@ export function planEnsemble(stages: StageEntry[], name = 'relayout'): EnsembleP
   return { ok: true, name, config, steps: order.map((s) => s.id) };
 }
 
+const PIPELINE_DATATYPE: Readonly<Record<string, string>> = { UINT8: 'TYPE_UINT8', INT32: 'TYPE_INT32', INT64: 'TYPE_INT64', FP32: 'TYPE_FP32' };
+
+function pipelineTensorBlock(specs: readonly PipelineTensorSpec[]): string {
+  return specs
+    .map((s) => `  {\n    name: "${s.name}"\n    data_type: ${PIPELINE_DATATYPE[s.datatype]}\n    dims: [ ${s.shape.join(', ')} ]${s.optional ? '\n    optional: true' : ''}\n  }`)
+    .join(',\n');
+}
+
+/**
+ * config.pbtxt of the Python-backend model `relayout`: the pipeline contract's inputs and outputs. Its
+ * instances run the host loop on the CPU (KIND_CPU); the stage models it calls use the GPU.
+ */
+export function pipelineModelConfig(opts: TritonOptions): string {
+  return [
+    '# The whole Relayout pipeline in one request (written by "relayout export-triton"): model.py runs the',
+    "# engine's host loop in its Node host (host/) and every stage graph as a BLS request to the stage models.",
+    `name: "${RELAYOUT_MODEL}"`,
+    'backend: "python"',
+    'max_batch_size: 0',
+    `input [\n${pipelineTensorBlock(RELAYOUT_INPUTS)}\n]`,
+    `output [\n${pipelineTensorBlock(RELAYOUT_OUTPUTS)}\n]`,
+    `instance_group [\n  {\n    count: ${opts.instanceCount}\n    kind: KIND_CPU\n  }\n]`,
+    'parameters: {\n  key: "NODE"\n  value: { string_value: "node" }\n}',
+    'parameters: {\n  key: "STAGE_PREFIX"\n  value: { string_value: "" }\n}',
+    '',
+  ].join('\n');
+}
+
+/**
+ * The compiled modules `entry` needs, found by following its relative require() calls (paths relative to
+ * `root`). A package import would not exist beside model.py, so it is an error.
+ */
+export function requireClosure(entry: string, root: string): string[] {
+  const seen = new Set<string>();
+  const todo = [resolve(entry)];
+  while (todo.length) {
+    const file = todo.pop()!;
+    if (seen.has(file)) continue;
+    seen.add(file);
+    if (!file.endsWith('.js')) continue;
+    const text = readFileSync(file, 'utf8');
+    for (const m of text.matchAll(/require\("([^"]+)"\)/g)) {
+      const spec = m[1];
+      if (!spec.startsWith('.')) {
+        if (builtinModules.includes(spec.replace(/^node:/, ''))) continue;
+        throw new Error(`${relative(root, file)} imports the package "${spec}", which the Triton host cannot load`);
+      }
+      const base = resolve(dirname(file), spec);
+      const found = [base, `${base}.js`, `${base}.json`, join(base, 'index.js')].find((c) => (c.endsWith('.js') || c.endsWith('.json')) && existsSync(c));
+      if (!found) throw new Error(`${relative(root, file)}: cannot resolve "${spec}"`);
+      todo.push(found);
+    }
+  }
+  return [...seen].map((f) => relative(root, f)).sort();
+}
+
+/** Writes <dir>/relayout: config.pbtxt, and in 1/ model.py, relayout_wire.py, stages.json and host/. */
+function writePipelineModel(dir: string, stages: StageEntry[], opts: TritonOptions): string {
+  const root = packageRoot();
+  const build = join(root, 'build');
+  const entry = join(build, 'src', 'server', 'triton-host.js');
+  if (!existsSync(entry)) throw new Error(`${relative(root, entry)} is missing: build the CLI first (npm run build:node)`);
+  const modelDir = join(dir, RELAYOUT_MODEL);
+  const version = join(modelDir, '1');
+  mkdirSync(version, { recursive: true });
+  for (const f of ['model.py', 'relayout_wire.py']) copyFileSync(join(root, 'src', 'server', 'triton', f), join(version, f));
+  const outputs = Object.fromEntries(stages.map((s) => [s.id, s.contract.outputs.map((o) => o.name)]));
+  writeFileSync(join(version, 'stages.json'), `${JSON.stringify(outputs, null, 2)}\n`);
+  for (const rel of requireClosure(entry, build)) {
+    const to = join(version, 'host', rel);
+    mkdirSync(dirname(to), { recursive: true });
+    copyFileSync(join(build, rel), to);
+  }
+  // Compiled files are CommonJS whatever the package says; a package.json here keeps them so.
+  writeFileSync(join(version, 'host', 'package.json'), '{ "type": "commonjs" }\n');
+  const config = join(modelDir, 'config.pbtxt');
+  writeFileSync(config, pipelineModelConfig(opts));
+  return config;
+}
+
 function repositoryReadme(stages: StageEntry[], ensemble: EnsemblePlan, opts: TritonOptions): string {
   return `# Relayout Triton model repository
 
@@ -147,16 +231,17 @@ Written by \`relayout export-triton\`. Start with \`tritonserver --model-reposit
 Stage models (ONNX Runtime backend, \`max_batch_size: 0\`, ${opts.instanceCount} instance(s) of kind ${KIND[opts.instanceKind]}):
 ${stages.map((s) => `- \`${s.id}\`: ${s.contract.doc}`).join('\n')}
 
-${ensemble.ok ? `The ensemble \`${ensemble.name}\` chains ${ensemble.steps.join(' → ')}.` : `**No ensemble for the whole pipeline.** ${ensemble.reason}.
-
-Run the pipeline against this repository with the engine's host loop on the client:
-\`relayout edit --backend remote-stages --endpoint http://<triton>:8000 ...\` (each graph run is one request).
-A Triton Python-backend model \`relayout\` that ports the host loop and calls these models through BLS
-would serve the whole pipeline in one request; it is not shipped (see the Relayout README).`}
+${ensemble.ok ? `The ensemble \`${ensemble.name}\` chains ${ensemble.steps.join(' → ')}.` : `The whole pipeline is the Python-backend model \`${RELAYOUT_MODEL}\` (inputs and outputs as relayout-server's
+model of that name). No ensemble can express it (${ensemble.reason}), so \`${RELAYOUT_MODEL}/1/model.py\` runs the
+engine's host loop in its Node host (\`${RELAYOUT_MODEL}/1/host/\`, plain JavaScript) and every stage graph as a
+BLS request to the stage models above. It needs Node.js 18 or later in the Triton image (for example
+\`apt-get install nodejs\` in a Dockerfile \`FROM\` the tritonserver image; set the config parameter
+\`NODE\` when it is not on the PATH). Clients: \`relayout edit --backend remote --endpoint http://<triton>:8000 ...\`,
+or \`--backend remote-stages\` to run the host loop on the client instead (one request per graph).`}
 `;
 }
 
-/** Writes the repository; returns what it wrote and whether an ensemble was possible. */
+/** Writes the repository; returns the configs it wrote and whether the pipeline is an ensemble. */
 export function writeTritonRepository(dir: string, opts: TritonOptions & { modelsDir: string }): { models: string[]; ensemble: EnsemblePlan } {
   const stages = loadStageCatalog(opts.modelsDir);
   const written: string[] = [];
@@ -173,6 +258,8 @@ export function writeTritonRepository(dir: string, opts: TritonOptions & { model
     mkdirSync(join(eDir, '1'), { recursive: true });
     writeFileSync(join(eDir, 'config.pbtxt'), ensemble.config);
     written.push(join(eDir, 'config.pbtxt'));
+  } else {
+    written.push(writePipelineModel(dir, stages, opts));
   }
   writeFileSync(join(dir, 'README.md'), repositoryReadme(stages, ensemble, opts));
   return { models: written, ensemble };

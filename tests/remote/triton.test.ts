@@ -1,6 +1,7 @@
 // `relayout export-triton`: every written config.pbtxt agrees with its model's own inputs and outputs as
 // onnxruntime-node reads them from the copied .onnx (names, datatypes, dims), and the ensemble planner
-// chains stages wired by tensor names but refuses today's host-driven stages with the reason.
+// chains stages wired by tensor names but refuses today's host-driven stages with the reason (the
+// Python-backend model that serves them instead is tested in triton-model.test.ts).
 import { existsSync, mkdtempSync, readFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
@@ -8,43 +9,7 @@ import * as ort from 'onnxruntime-node';
 import { StageContract } from '../../models/contract';
 import { defaultModelsDir, loadStageCatalog, StageEntry } from '../../src/server/model-catalog';
 import { planEnsemble, writeTritonRepository } from '../../src/server/triton-export';
-
-type Pb = { [key: string]: PbValue[] };
-type PbValue = string | number | Pb | PbValue[];
-
-/** A small parser for the protobuf text format subset config.pbtxt files use. */
-function parsePbtxt(text: string): Pb {
-  const tokens = text.replace(/#[^\n]*/g, '').match(/"(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?|[A-Za-z_][\w.]*|[{}[\]:,]/g) ?? [];
-  let i = 0;
-  const value = (): PbValue => {
-    const t = tokens[i++];
-    if (t === '{') return message('}');
-    if (t === '[') {
-      const list: PbValue[] = [];
-      while (tokens[i] !== ']') {
-        list.push(value());
-        if (tokens[i] === ',') i++;
-      }
-      i++;
-      return list;
-    }
-    if (t.startsWith('"')) return JSON.parse(t);
-    return /^-?\d/.test(t) ? Number(t) : t;
-  };
-  const message = (end?: string): Pb => {
-    const out: Pb = {};
-    while (i < tokens.length && tokens[i] !== end) {
-      const key = tokens[i++];
-      if (tokens[i] === ':') i++;
-      const v = value();
-      // `key [ {..}, {..} ]` is a repeated message field; `key: [1, 2]` a repeated scalar.
-      out[key] = [...(out[key] ?? []), ...(Array.isArray(v) && v.every((x) => typeof x === 'object' && !Array.isArray(x)) ? v : [v])];
-    }
-    i++;
-    return out;
-  };
-  return message();
-}
+import { Pb, PbValue, parsePbtxt } from './pbtxt';
 
 const ORT_TO_TRITON: Record<string, string> = { float32: 'TYPE_FP32', int64: 'TYPE_INT64', int32: 'TYPE_INT32', bool: 'TYPE_BOOL' };
 
@@ -57,19 +22,20 @@ describe('export-triton writes configs that match the models', () => {
     expect((ort.env.versions as Record<string, string | undefined>).web).toBeUndefined();
   });
 
-  test('one folder per stage found in models/, plus a README; the ensemble exactly when the stages chain', () => {
+  test('one folder per stage found in models/, plus a README; the pipeline as an ensemble exactly when the stages chain, else as the Python-backend model', () => {
     expect(stages.length).toBeGreaterThan(0);
     const readme = readFileSync(join(dir, 'README.md'), 'utf8');
+    expect(summary.models).toHaveLength(stages.length + 1);
+    const pipeline = parsePbtxt(readFileSync(join(dir, 'relayout', 'config.pbtxt'), 'utf8'));
     if (summary.ensemble.ok) {
-      expect(summary.models).toHaveLength(stages.length + 1);
-      expect(parsePbtxt(readFileSync(join(dir, 'relayout', 'config.pbtxt'), 'utf8')).platform).toEqual(['ensemble']);
+      expect(pipeline.platform).toEqual(['ensemble']);
       expect(readme).toMatch(/The ensemble `relayout` chains/);
     } else {
       // Today's engine: refinement levels run a variable number of times from a host loop.
-      expect(summary.models).toHaveLength(stages.length);
-      expect(existsSync(join(dir, 'relayout'))).toBe(false);
       expect(summary.ensemble.reason).toMatch(/host loop/);
-      expect(readme).toMatch(/No ensemble for the whole pipeline/);
+      expect(pipeline.backend).toEqual(['python']);
+      expect(existsSync(join(dir, 'relayout', '1', 'model.py'))).toBe(true);
+      expect(readme).toMatch(/Python-backend model `relayout`/);
     }
   });
 

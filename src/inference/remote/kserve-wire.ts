@@ -132,7 +132,7 @@ export function allocate(datatype: KserveDatatype, n: number): TensorData {
 }
 
 /** Views `bytes` (copied when unaligned) as the datatype's typed array. */
-function view(datatype: KserveDatatype, bytes: Uint8Array): TensorData {
+export function viewAs(datatype: KserveDatatype, bytes: Uint8Array): TensorData {
   const size = DATATYPE_BYTES[datatype];
   const aligned = bytes.byteOffset % size === 0 ? bytes : bytes.slice();
   const n = aligned.byteLength / size;
@@ -141,7 +141,8 @@ function view(datatype: KserveDatatype, bytes: Uint8Array): TensorData {
   return new Ctor(aligned.buffer, aligned.byteOffset, n);
 }
 
-function bytesOf(data: TensorData): Uint8Array {
+/** The bytes of a typed array (a view, no copy). */
+export function bytesOf(data: TensorData): Uint8Array {
   return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
 }
 
@@ -263,7 +264,7 @@ function readTensors(list: unknown, binary: Uint8Array, what: 'input' | 'output'
       if (offset + need > binary.byteLength) {
         throw new WireFormatError(`${what} "${name}": the binary section ends after ${binary.byteLength - offset} of its ${need} bytes`, name);
       }
-      out.push({ name, datatype: t.datatype, shape, data: view(t.datatype, binary.subarray(offset, offset + need)) });
+      out.push({ name, datatype: t.datatype, shape, data: viewAs(t.datatype, binary.subarray(offset, offset + need)) });
       offset += need;
     } else {
       if (!Array.isArray(t.data)) throw new WireFormatError(`${what} "${name}" has neither "data" nor a binary_data_size parameter`, name);

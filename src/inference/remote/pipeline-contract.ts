@@ -80,6 +80,9 @@ export function pipelineMetadata(limits?: PipelineLimits): ModelMetadata {
   };
 }
 
+/** Error codes of the engine that mean "the request was wrong" (HTTP 400, Triton INVALID_ARG), not a server fault. */
+export const REQUEST_ERROR_CODES: ReadonlySet<string> = new Set(['input', 'class-missing', 'size-mismatch', 'contract-mismatch', 'labels-off-palette', 'image-invalid', 'palette-invalid']);
+
 /** The limits a server advertised, if it did (Triton and KServe do not: the client then uses its own setting). */
 export function advertisedLimits(meta: ModelMetadata): Partial<PipelineLimits> {
   const p = meta.parameters ?? {};
