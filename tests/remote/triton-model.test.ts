@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { ADE20K } from '../../src/layout';
-import { KserveClient, RemoteStageRunner, runEdit, encodePipelineInputs, RELAYOUT_INPUTS, RELAYOUT_OUTPUTS, WireTensor } from '../../src/inference';
+import { diffPipelineMetadata, encodePipelineInputs, KserveClient, ModelMetadata, RELAYOUT_INPUTS, RELAYOUT_OUTPUTS, RemoteStageRunner, runEdit, WireTensor } from '../../src/inference';
 import { defaultModelsDir } from '../../src/server/model-catalog';
 import { writeTritonRepository } from '../../src/server/triton-export';
 import { encodeFrame, FrameReader, PipeFrame } from '../../src/server/triton-pipe';
@@ -136,4 +136,9 @@ test('config.pbtxt of `relayout` is the pipeline contract: names, datatypes, dim
   expect(rows(config.output as Pb[])).toEqual(want(RELAYOUT_OUTPUTS));
   const stages = JSON.parse(readFileSync(join(repo, 'relayout', '1', 'stages.json'), 'utf8')) as Record<string, string[]>;
   expect(stages['coarse-attention']).toEqual(['particles', 'scores']);
+  // What Triton's model metadata endpoint reports for this config (datatypes without TYPE_) passes the
+  // client's "Test connection" without a difference.
+  const meta = (list: Pb[]) => list.map((t) => ({ name: String(t.name[0]), datatype: String(t.data_type[0]).replace(/^TYPE_/, ''), shape: t.dims[0] as number[] }));
+  const metadata: ModelMetadata = { name: 'relayout', versions: ['1'], platform: 'python', inputs: meta(config.input as Pb[]), outputs: meta(config.output as Pb[]) };
+  expect(diffPipelineMetadata(metadata)).toEqual([]);
 });
