@@ -34,15 +34,20 @@ def datatype_of(array):
     raise ValueError("tensors of dtype %s cannot be sent" % array.dtype)
 
 
-def encode_frame(header, tensors=()):
-    """header: a dict (its "tensors" key is filled in); tensors: (name, ndarray) pairs."""
-    entries, blobs = [], []
+def _frame_parts(header, tensors):
+    entries, arrays = [], []
     for name, array in tensors:
         datatype = datatype_of(array)
         entries.append({"name": name, "datatype": datatype, "shape": [int(d) for d in array.shape]})
-        blobs.append(np.ascontiguousarray(array, dtype=DTYPES[datatype]).tobytes())
+        arrays.append(np.ascontiguousarray(array, dtype=DTYPES[datatype]))
     head = json.dumps(dict(header, tensors=entries)).encode("utf-8")
-    data = b"".join(blobs)
+    return head, arrays
+
+
+def encode_frame(header, tensors=()):
+    """header: a dict (its "tensors" key is filled in); tensors: (name, ndarray) pairs."""
+    head, arrays = _frame_parts(header, tensors)
+    data = b"".join(a.tobytes() for a in arrays)
     return struct.pack("<II", len(head), len(data)) + head + data
 
 
@@ -83,5 +88,10 @@ def read_frame(stream):
 
 
 def write_frame(stream, header, tensors=()):
-    stream.write(encode_frame(header, tensors))
+    """Writes a frame piece by piece: the tensors' memory goes to the stream without being joined first."""
+    head, arrays = _frame_parts(header, tensors)
+    stream.write(struct.pack("<II", len(head), sum(a.nbytes for a in arrays)))
+    stream.write(head)
+    for a in arrays:
+        stream.write(memoryview(a).cast("B"))
     stream.flush()
