@@ -28,10 +28,23 @@ export interface TritonOptions {
   instanceCount: number;
 }
 
-function tensorBlock(specs: { name: string; dtype: TensorSpec['dtype']; shape: TensorSpec['shape'] }[]): string {
-  return specs
-    .map((s) => `  {\n    name: "${s.name}"\n    data_type: ${TRITON_DATATYPE[s.dtype]}\n    dims: [ ${protocolShape(s.shape).join(', ')} ]\n  }`)
+interface ConfigTensor {
+  name: string;
+  /** Triton's model-configuration datatype, e.g. TYPE_FP32. */
+  dataType: string;
+  dims: readonly number[];
+  optional?: boolean;
+}
+
+function tensorBlock(rows: readonly ConfigTensor[]): string {
+  return rows
+    .map((t) => `  {\n    name: "${t.name}"\n    data_type: ${t.dataType}\n    dims: [ ${t.dims.join(', ')} ]${t.optional ? '\n    optional: true' : ''}\n  }`)
     .join(',\n');
+}
+
+/** A stage contract's tensors as config rows (-1 for symbolic dims). */
+function contractRows(specs: readonly { name: string; dtype: TensorSpec['dtype']; shape: TensorSpec['shape'] }[]): ConfigTensor[] {
+  return specs.map((s) => ({ name: s.name, dataType: TRITON_DATATYPE[s.dtype], dims: protocolShape(s.shape) }));
 }
 
 /**
@@ -47,8 +60,8 @@ export function stageConfig(stage: StageEntry, opts: TritonOptions): string {
     `name: "${stage.id}"`,
     'backend: "onnxruntime"',
     'max_batch_size: 0',
-    `input [\n${tensorBlock(c.inputs)}\n]`,
-    `output [\n${tensorBlock(c.outputs)}\n]`,
+    `input [\n${tensorBlock(contractRows(c.inputs))}\n]`,
+    `output [\n${tensorBlock(contractRows(c.outputs))}\n]`,
     `instance_group [\n  {\n    count: ${opts.instanceCount}\n    kind: ${KIND[opts.instanceKind]}\n  }\n]`,
     '',
   ].join('\n');
@@ -135,20 +148,17 @@ export function planEnsemble(stages: StageEntry[], name = 'relayout'): EnsembleP
     `name: "${name}"`,
     'platform: "ensemble"',
     'max_batch_size: 0',
-    `input [\n${tensorBlock([...inputs.values()])}\n]`,
-    `output [\n${tensorBlock(outputs)}\n]`,
+    `input [\n${tensorBlock(contractRows([...inputs.values()]))}\n]`,
+    `output [\n${tensorBlock(contractRows(outputs))}\n]`,
     `ensemble_scheduling {\n  step [\n${order.map(step).join(',\n')}\n  ]\n}`,
     '',
   ].join('\n');
   return { ok: true, name, config, steps: order.map((s) => s.id) };
 }
 
-const PIPELINE_DATATYPE: Readonly<Record<string, string>> = { UINT8: 'TYPE_UINT8', INT32: 'TYPE_INT32', INT64: 'TYPE_INT64', FP32: 'TYPE_FP32' };
-
-function pipelineTensorBlock(specs: readonly PipelineTensorSpec[]): string {
-  return specs
-    .map((s) => `  {\n    name: "${s.name}"\n    data_type: ${PIPELINE_DATATYPE[s.datatype]}\n    dims: [ ${s.shape.join(', ')} ]${s.optional ? '\n    optional: true' : ''}\n  }`)
-    .join(',\n');
+/** The pipeline contract's tensors as config rows (Triton's type names are TYPE_ + the protocol's). */
+function pipelineRows(specs: readonly PipelineTensorSpec[]): ConfigTensor[] {
+  return specs.map((s) => ({ name: s.name, dataType: `TYPE_${s.datatype}`, dims: s.shape, optional: s.optional }));
 }
 
 /**
@@ -162,8 +172,8 @@ export function pipelineModelConfig(opts: TritonOptions): string {
     `name: "${RELAYOUT_MODEL}"`,
     'backend: "python"',
     'max_batch_size: 0',
-    `input [\n${pipelineTensorBlock(RELAYOUT_INPUTS)}\n]`,
-    `output [\n${pipelineTensorBlock(RELAYOUT_OUTPUTS)}\n]`,
+    `input [\n${tensorBlock(pipelineRows(RELAYOUT_INPUTS))}\n]`,
+    `output [\n${tensorBlock(pipelineRows(RELAYOUT_OUTPUTS))}\n]`,
     `instance_group [\n  {\n    count: ${opts.instanceCount}\n    kind: KIND_CPU\n  }\n]`,
     'parameters: {\n  key: "NODE"\n  value: { string_value: "node" }\n}',
     'parameters: {\n  key: "STAGE_PREFIX"\n  value: { string_value: "" }\n}',
@@ -232,12 +242,14 @@ Stage models (ONNX Runtime backend, \`max_batch_size: 0\`, ${opts.instanceCount}
 ${stages.map((s) => `- \`${s.id}\`: ${s.contract.doc}`).join('\n')}
 
 ${ensemble.ok ? `The ensemble \`${ensemble.name}\` chains ${ensemble.steps.join(' → ')}.` : `The whole pipeline is the Python-backend model \`${RELAYOUT_MODEL}\` (inputs and outputs as relayout-server's
-model of that name). No ensemble can express it (${ensemble.reason}), so \`${RELAYOUT_MODEL}/1/model.py\` runs the
-engine's host loop in its Node host (\`${RELAYOUT_MODEL}/1/host/\`, plain JavaScript) and every stage graph as a
-BLS request to the stage models above. It needs Node.js 18 or later in the Triton image (for example
-\`apt-get install nodejs\` in a Dockerfile \`FROM\` the tritonserver image; set the config parameter
-\`NODE\` when it is not on the PATH). Clients: \`relayout edit --backend remote --endpoint http://<triton>:8000 ...\`,
-or \`--backend remote-stages\` to run the host loop on the client instead (one request per graph).`}
+model of that name): \`${RELAYOUT_MODEL}/1/model.py\` runs the engine's host loop in its Node host
+(\`${RELAYOUT_MODEL}/1/host/\`, plain JavaScript) and every stage graph as a BLS request to the stage models above.
+It needs Node.js 18 or later in the Triton image (\`apt-get install nodejs\` on an Ubuntu 24.04-based
+tritonserver image; on older ones copy in a Node release binary and set the config parameter \`NODE\` to it).
+Clients: \`relayout edit --backend remote --endpoint http://<triton>:8000 ...\`, or \`--backend remote-stages\`
+to run the host loop on the client instead (one request per graph).
+
+Why not an ensemble: ${ensemble.reason}.`}
 `;
 }
 

@@ -4,11 +4,12 @@
 // inputs with the pipeline contract, runs the engine's host loop (runEdit) unchanged, and asks model.py to
 // run every stage graph through BLS on the stage models served beside it; the engine is not ported.
 // Needs no npm package: the exporter copies this file with the modules it imports. Node only.
-import { CancelledError, ClassMissingError, RelayoutError } from '../layout';
+import { CancelledError, RelayoutError } from '../layout';
 import { runEdit } from '../inference/edit';
 import type { FloatTensor, Runner } from '../inference/tensor';
 import { WireFormatError, WireTensor } from '../inference/remote/kserve-wire';
 import { decodePipelineInputs, encodePipelineOutputs, REQUEST_ERROR_CODES } from '../inference/remote/pipeline-contract';
+import { feedsAsWire, outputsFromWire } from '../inference/remote/stage-runner';
 import { encodeFrame, FrameReader, PipeErrorKind, PipeFrame, PipeHeader } from './triton-pipe';
 
 /** Frames in arrival order, awaited one at a time. */
@@ -47,10 +48,7 @@ class PipeRunner implements Runner {
   constructor(private readonly inbox: Inbox, private readonly send: (h: PipeHeader, t?: WireTensor[]) => void) {}
 
   async run(stageId: string, feeds: Record<string, FloatTensor>): Promise<Record<string, FloatTensor>> {
-    this.send(
-      { type: 'stage', stage: stageId },
-      Object.entries(feeds).map(([name, t]) => ({ name, datatype: 'FP32', shape: [...t.dims], data: t.data })),
-    );
+    this.send({ type: 'stage', stage: stageId }, feedsAsWire(feeds));
     const reply = await this.inbox.next();
     if (!reply) throw new CancelledError('model.py closed the pipe');
     if (reply.header.type === 'stage-error') {
@@ -59,12 +57,7 @@ class PipeRunner implements Runner {
       throw new Error(`stage "${stageId}": ${e?.message ?? 'failed'}`);
     }
     if (reply.header.type !== 'stage-result') throw new Error(`expected the result of stage "${stageId}", got a "${reply.header.type}" frame`);
-    const out: Record<string, FloatTensor> = {};
-    for (const t of reply.tensors) {
-      if (t.datatype !== 'FP32') throw new Error(`stage "${stageId}" returned ${t.name} as ${t.datatype}, expected FP32`);
-      out[t.name] = { type: 'float32', dims: t.shape, data: t.data as Float32Array };
-    }
-    return out;
+    return outputsFromWire(stageId, reply.tensors, (msg) => new Error(msg));
   }
 
   async dispose(): Promise<void> {
@@ -73,7 +66,7 @@ class PipeRunner implements Runner {
 }
 
 /** How model.py should report an error (Triton's INVALID_ARG, CANCELLED or INTERNAL). */
-export function errorKind(err: unknown): PipeErrorKind {
+function errorKind(err: unknown): PipeErrorKind {
   if (err instanceof CancelledError) return 'cancelled';
   if (err instanceof WireFormatError) return 'invalid';
   if (err instanceof RelayoutError && REQUEST_ERROR_CODES.has(err.code)) return 'invalid';
@@ -81,7 +74,6 @@ export function errorKind(err: unknown): PipeErrorKind {
 }
 
 function errorMessage(err: unknown): string {
-  if (err instanceof ClassMissingError) return err.message;
   if (err instanceof RelayoutError) return err.userMessage === err.message ? err.message : `${err.message} (${err.userMessage})`;
   return (err as Error)?.message ?? String(err);
 }
@@ -109,11 +101,7 @@ async function serve(): Promise<void> {
     try {
       const { job, palette } = decodePipelineInputs(frame.tensors, frame.header.parameters ?? {});
       const r = await runEdit(job, palette, { runner });
-      const image = r.image.data instanceof Uint8Array ? r.image.data : new Uint8Array(r.image.data);
-      send(
-        { type: 'done', parameters: { unchanged: r.unchanged, masked_pixels: r.mask.maskedPixels } },
-        encodePipelineOutputs({ width: r.image.width, height: r.image.height, data: image }, r.mask.alpha),
-      );
+      send({ type: 'done', parameters: { unchanged: r.unchanged, masked_pixels: r.mask.maskedPixels } }, encodePipelineOutputs(r.image, r.mask.alpha));
     } catch (err) {
       const kind = errorKind(err);
       if (kind === 'internal') console.error(`relayout: ${(err as Error)?.stack ?? err}`);

@@ -111,15 +111,11 @@ class InferenceRequest:
 
     def exec(self):
         endpoint = os.environ["RELAYOUT_BLS_ENDPOINT"].rstrip("/")
-        entries, blobs = [], []
-        for t in self._inputs:
-            array = t.as_numpy()
-            datatype = relayout_wire.datatype_of(array)
-            blob = np.ascontiguousarray(array, dtype=relayout_wire.DTYPES[datatype]).tobytes()
-            entries.append({"name": t.name(), "datatype": datatype, "shape": list(array.shape), "parameters": {"binary_data_size": len(blob)}})
-            blobs.append(blob)
+        entries, arrays = relayout_wire.tensor_entries([(t.name(), t.as_numpy()) for t in self._inputs])
+        for entry, array in zip(entries, arrays):
+            entry["parameters"] = {"binary_data_size": array.nbytes}
         header = {"inputs": entries, "outputs": [{"name": n, "parameters": {"binary_data": True}} for n in self._requested]}
-        data = b"".join(blobs)
+        data = b"".join(a.tobytes() for a in arrays)
         head = json.dumps(header).encode("utf-8")
         req = urllib.request.Request(
             "%s/v2/models/%s/infer" % (endpoint, self._model_name),

@@ -6,6 +6,21 @@ import { KserveClient } from './kserve-client';
 import { WireTensor } from './kserve-wire';
 import { RemoteError } from './remote-error';
 
+/** A stage's feeds as FP32 wire tensors (every stage graph takes and returns float32). */
+export function feedsAsWire(feeds: Record<string, FloatTensor>): WireTensor[] {
+  return Object.entries(feeds).map(([name, t]) => ({ name, datatype: 'FP32', shape: [...t.dims], data: t.data }));
+}
+
+/** A stage's outputs from wire tensors; `fail` makes the error for one that is not FP32. */
+export function outputsFromWire(stageId: string, tensors: WireTensor[], fail: (message: string) => Error): Record<string, FloatTensor> {
+  const out: Record<string, FloatTensor> = {};
+  for (const t of tensors) {
+    if (t.datatype !== 'FP32') throw fail(`stage "${stageId}" returned ${t.name} as ${t.datatype}, expected FP32`);
+    out[t.name] = { type: 'float32', dims: t.shape, data: t.data as Float32Array };
+  }
+  return out;
+}
+
 export class RemoteStageRunner implements Runner {
   readonly backend: string;
 
@@ -15,16 +30,8 @@ export class RemoteStageRunner implements Runner {
   }
 
   async run(stageId: string, feeds: Record<string, FloatTensor>): Promise<Record<string, FloatTensor>> {
-    const inputs: WireTensor[] = Object.entries(feeds).map(([name, t]) => ({ name, datatype: 'FP32', shape: [...t.dims], data: t.data }));
-    const res = await this.client.infer(this.prefix + stageId, { inputs, parameters: { binary_data_output: true } });
-    const out: Record<string, FloatTensor> = {};
-    for (const t of res.outputs) {
-      if (t.datatype !== 'FP32') {
-        throw new RemoteError(200, `stage "${stageId}" returned ${t.name} as ${t.datatype}, expected FP32`, { endpoint: this.client.endpoint, retryable: false });
-      }
-      out[t.name] = { type: 'float32', dims: t.shape, data: t.data as Float32Array };
-    }
-    return out;
+    const res = await this.client.infer(this.prefix + stageId, { inputs: feedsAsWire(feeds), parameters: { binary_data_output: true } });
+    return outputsFromWire(stageId, res.outputs, (msg) => new RemoteError(200, msg, { endpoint: this.client.endpoint, retryable: false }));
   }
 
   async dispose(): Promise<void> {

@@ -34,12 +34,18 @@ def datatype_of(array):
     raise ValueError("tensors of dtype %s cannot be sent" % array.dtype)
 
 
-def _frame_parts(header, tensors):
+def tensor_entries(tensors):
+    """(name, ndarray) pairs -> their header entries (name, datatype, shape) and contiguous arrays."""
     entries, arrays = [], []
     for name, array in tensors:
         datatype = datatype_of(array)
         entries.append({"name": name, "datatype": datatype, "shape": [int(d) for d in array.shape]})
         arrays.append(np.ascontiguousarray(array, dtype=DTYPES[datatype]))
+    return entries, arrays
+
+
+def _frame_parts(header, tensors):
+    entries, arrays = tensor_entries(tensors)
     head = json.dumps(dict(header, tensors=entries)).encode("utf-8")
     return head, arrays
 
