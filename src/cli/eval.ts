@@ -9,7 +9,7 @@ import { Bounds, RgbaImage } from '../layout';
 import { EngineParams, ReferenceSource, runEdit } from '../inference';
 import { parseEngineParams } from './engine-params';
 import { readImage, writeImage } from './image-io';
-import { fineDetail, regionBounds, regionMetrics, RegionMetrics } from './metrics';
+import { fineDetail, misalignedCopy, psnr, regionBounds, regionMetrics, RegionMetrics, ssim } from './metrics';
 import { nodeRunner } from './models-node';
 import { evalRegions } from './regions';
 import { listScenes, loadScene, rasterizeEdit, rasterizeOriginal, Scene, scenePalette } from './scenes';
@@ -17,6 +17,8 @@ import { compareSheet, sideBySide } from './sheet';
 import { teleaInpaint } from './telea';
 
 const METHODS = ['relayout', 'baseline', 'telea'] as const;
+/** Sideways shifts (px) of the photo scored as a reference: its own texture, out of place by that much. */
+const MISALIGNED_PX = [4, 16] as const;
 /** Fine detail RMS (levels) from which a region counts as textured for the repetition mean. */
 const TEXTURED_RMS = 10;
 type Method = (typeof METHODS)[number];
@@ -40,6 +42,8 @@ interface Row {
   truthDetail: number;
   metrics: Record<Method, RegionMetrics>;
   seconds: Record<Method, number>;
+  /** PSNR and SSIM of the photo shifted sideways by each of MISALIGNED_PX (keyed by the shift). */
+  misaligned: Record<string, { psnr: number; ssim: number }>;
 }
 
 /** A crop of the image with the region's outline drawn in (for contact sheets). */
@@ -103,7 +107,11 @@ async function evalCommand(opts: EvalOpts): Promise<void> {
       const metrics = {} as Record<Method, RegionMetrics>;
       for (const m of METHODS) metrics[m] = regionMetrics(outputs[m], photo, region.mask, layout.labels);
       const truth = fineDetail(photo, region.mask, layout.labels);
-      rows.push({ region: region.name, fraction: region.fraction, truthRepetition: truth.repetition, truthDetail: truth.rms, metrics, seconds });
+      const misaligned = Object.fromEntries(MISALIGNED_PX.map((dx) => {
+        const copy = misalignedCopy(photo, region.mask, dx, 0);
+        return [String(dx), { psnr: psnr(copy, photo, region.mask), ssim: ssim(copy, photo, region.mask) }];
+      }));
+      rows.push({ region: region.name, fraction: region.fraction, truthRepetition: truth.repetition, truthDetail: truth.rms, metrics, seconds, misaligned });
       const tight = regionBounds(region.mask, photo.width, photo.height, 0);
       const pad = Math.round(0.25 * Math.max(tight.x1 - tight.x0, tight.y1 - tight.y0));
       const b = regionBounds(region.mask, photo.width, photo.height, pad);
@@ -137,6 +145,13 @@ async function evalCommand(opts: EvalOpts): Promise<void> {
     console.log(`  ${m.padEnd(9)}  ${fmt(v.psnr).padStart(6)}   ${fmt(v.ssim, 3)}   ${fmt(v.sharpness).padStart(6)}     ${fmt(v.seam).padStart(5)}   ${fmt(v.repetition).padStart(6)}      ${fmt(v.seconds).padStart(5)}`);
   }
   const truthRepetition = textured.reduce((a, r) => a + r.truthRepetition, 0) / Math.max(1, textured.length);
+  // What a perfect but misplaced texture scores: SSIM's σ 1.5 window rewards pixel-aligned structure only.
+  const misaligned = Object.fromEntries(MISALIGNED_PX.map((dx) => {
+    const avg = (k: 'psnr' | 'ssim'): number => rows.reduce((s, r) => s + r.misaligned[String(dx)][k], 0) / Math.max(1, rows.length);
+    return [String(dx), { psnr: avg('psnr'), ssim: avg('ssim') }];
+  }));
+  console.log(`  (reference: the photo itself shifted ${MISALIGNED_PX.map((dx) => `${dx}`).join(' / ')} px sideways scores ` +
+    `PSNR ${MISALIGNED_PX.map((dx) => fmt(misaligned[String(dx)].psnr)).join(' / ')} dB, SSIM ${MISALIGNED_PX.map((dx) => fmt(misaligned[String(dx)].ssim, 3)).join(' / ')})`);
   console.log(`  (repetition: over the ${textured.length} textured regions, fine detail RMS ≥ ${TEXTURED_RMS} levels; the photo itself scores ${fmt(truthRepetition)} there, a lattice of one repeated tile near 1)`);
   const totalMs = Object.values(stageMs).reduce((a, b) => a + b, 0) || 1;
   console.log(`  relayout time by stage: ${Object.entries(stageMs).map(([k, v]) => `${k} ${Math.round((100 * v) / totalMs)}%`).join(', ')}`);
@@ -154,7 +169,7 @@ async function evalCommand(opts: EvalOpts): Promise<void> {
   await runner.dispose();
   if (opts.json) {
     const strip = (v: RegionMetrics & { seconds: number }): RegionMetrics & { seconds: number } => ({ psnr: v.psnr, ssim: v.ssim, sharpness: v.sharpness, seam: v.seam, repetition: v.repetition, seconds: v.seconds });
-    const json = { regions: rows.length, texturedRegions: textured.length, truthRepetition, methods: Object.fromEntries(METHODS.map((m) => [m, strip(means[m])])), perRegion: rows };
+    const json = { regions: rows.length, texturedRegions: textured.length, truthRepetition, misalignedPhoto: misaligned, methods: Object.fromEntries(METHODS.map((m) => [m, strip(means[m])])), perRegion: rows };
     writeFileSync(opts.json, JSON.stringify(json, null, 2));
     console.log(`Wrote ${opts.json}`);
   }

@@ -24,6 +24,26 @@ function luma(img: RgbaImage, b: Bounds): Float32Array {
   return out;
 }
 
+/**
+ * The image with the region filled by the image itself shifted by (dx, dy) (source clamped at the image's
+ * edge): a perfect texture of the right kind and light, only out of place. Its scores say what the
+ * metrics give a fill that is plausible but not pixel-aligned with the hidden truth.
+ */
+export function misalignedCopy(img: RgbaImage, region: Uint8Array, dx: number, dy: number): RgbaImage {
+  const { width: w, height: h } = img;
+  const out = new Uint8Array(img.data);
+  for (let y = 0; y < h; y++) {
+    const sy = Math.min(h - 1, Math.max(0, y + dy));
+    for (let x = 0; x < w; x++) {
+      const i = y * w + x;
+      if (!region[i]) continue;
+      const j = sy * w + Math.min(w - 1, Math.max(0, x + dx));
+      for (let c = 0; c < 3; c++) out[i * 4 + c] = img.data[j * 4 + c];
+    }
+  }
+  return { width: w, height: h, data: out };
+}
+
 /** Bounds of the region grown by `pad`, clipped to the image. */
 export function regionBounds(region: Uint8Array, width: number, height: number, pad: number): Bounds {
   let x0 = width, y0 = height, x1 = 0, y1 = 0;

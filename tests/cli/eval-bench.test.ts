@@ -30,6 +30,11 @@ test('eval regenerates regions with three methods, writes contact sheets and the
     expect(v.sharpness).toBeGreaterThan(0);
     expect(v.seam).toBeGreaterThan(0);
   }
+  // The reference: the photo's own texture, 4 and 16 px out of place (closer is more alike).
+  expect(res.misalignedPhoto['4'].ssim).toBeLessThan(1);
+  expect(res.misalignedPhoto['4'].psnr).toBeGreaterThan(res.misalignedPhoto['16'].psnr);
+  expect(res.perRegion[0].misaligned['16'].ssim).toBeGreaterThan(-1);
+  expect(r.stdout).toMatch(/the photo itself shifted 4 \/ 16 px sideways/);
   // The class fill is flat; the engine copies texture.
   expect(res.methods.baseline.sharpness).toBeLessThan(0.3);
   expect(res.methods.relayout.sharpness).toBeGreaterThan(res.methods.baseline.sharpness);
