@@ -19,6 +19,7 @@ import {
 } from '../layout';
 import { Detail, RelayoutJob } from './job';
 import { compositeKnown, cropPlane, downsample2, downsample2ByLabel, Plane, plane, pushPull, resizeBilinear, sampleNearest } from './planes';
+import { matchBorderColours } from './border-colour';
 import { classTexture, coherentShifts, DEFAULT_SHIFT_MAP_PARAMS } from './shift-map';
 import { FloatTensor, Runner, tensor } from './tensor';
 
@@ -74,6 +75,12 @@ export interface EngineParams {
   shiftTexture: number;
   /** Weight of the colour guide in choosing shifts (squared RGB distance, 0..1 units). */
   shiftColour: number;
+  /**
+   * Whether each class's colour offset from its own known pixels across the mask border is spread over
+   * its fill before harmonize (src/inference/border-colour.ts); harmonize alone corrects small offsets
+   * only, since across a border between two classes a difference is content.
+   */
+  borderColour: boolean;
 }
 
 export const DEFAULT_ENGINE_PARAMS: EngineParams = {
@@ -95,6 +102,7 @@ export const DEFAULT_ENGINE_PARAMS: EngineParams = {
   shiftSeam: DEFAULT_SHIFT_MAP_PARAMS.seam,
   shiftTexture: DEFAULT_SHIFT_MAP_PARAMS.textureThreshold,
   shiftColour: DEFAULT_SHIFT_MAP_PARAMS.colour,
+  borderColour: true,
 };
 
 /**
@@ -442,6 +450,11 @@ export async function runEngine(job: RelayoutJob, palette: Palette, runner: Runn
   const regen = regenerated(mask.mask, knownBox.data, W, bx0, by0, bw, bh);
   const seam = seamWeights(regen, original.labels, edited.labels, W, bx0, by0, bw, bh, p.seamPx);
   lap('prepare');
+  if (p.borderColour) {
+    const labelsBox = cropPlane(tgtLabelsFull, bx0 - x0, by0 - y0, bw, bh);
+    warpedFull = matchBorderColours({ warped: warpedFull, image: photoBox, known: knownBox, labels: labelsBox, regen }, new Set(maps.keys()));
+    lap('border-colour');
+  }
   // Colour offsets are measured across the mask's border and spread over it (see models/README.md).
   const refined = (await run('harmonize', { warped: T(warpedFull), image: T(photoBox), known: T(knownBox), alpha: T(alpha), seam: T(seam) }, 0.9)).refined;
 
