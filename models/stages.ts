@@ -179,6 +179,7 @@ export function refineLevelGraph(): GraphBuilder {
   const { tf, sf, tl, sl, sv } = matchingInputs(g);
   const home = g.input('tgtHome', 'float32', [1, 2, 'Ht', 'Wt']);
   const parent = g.input('parentParticles', 'float32', [PARTICLES, 2, 'Hp', 'Wp'], 'displacements at the parent level');
+  const inherit = g.input('inherit', 'float32', [1, 1, 'Ht', 'Wt'], "1 where a child starts from its parent's best match (a textured class copied by coherent shifts), 0 where it chooses among the parent's matches");
   const noise = g.input('noise', 'float32', [ITERATIONS, RANDOM_SAMPLES, 2, 'Ht', 'Wt'], 'seeded uniform noise in [-1, 1]');
   const params = g.input('params', 'float32', [5], 'labelPenalty, scale (this level ÷ parent), window0 (px), windowDecay, coherence');
   const labelPenalty = g.slice(params, [0], [1], [0]);
@@ -208,7 +209,26 @@ export function refineLevelGraph(): GraphBuilder {
   const up = g.node('Resize', [parent, '', '', upShape], undefined, { mode: 'nearest', nearest_mode: 'floor', coordinate_transformation_mode: 'asymmetric' });
   const child = g.node('Round', [g.mul(up, scale)]);
   let cur = scoreCandidates(g, flat2(child, [PARTICLES, 2]), ctx);
-  cur = keepTopDistinct(g, cur, PARTICLES);
+  // In a textured class's coherent copy (`inherit`: the classes coherent shifts label), the parent's
+  // best match is each child's by default, by the share of the parent's 4 neighbours that repeat it:
+  // choosing among the parent's near-tied particles pixel by pixel, each child took its own, and a
+  // coherent copy of moss or gravel came back as a smeared mosaic. Smooth classes still choose: in a
+  // sky, inheriting carried the coarse level's blocks to full resolution as a patchwork of tones.
+  const pBest = g.slice(parent, [0], [1], [0]); // [1,2,Hp,Wp]
+  const pPadded = g.node('Pad', [pBest, g.constI([0, 0, 1, 1, 0, 0, 1, 1])], undefined, { mode: 'edge' });
+  const pShape = g.slice(g.shape(parent), [2], [4], [0]);
+  const pAgree = [[-1, 0], [1, 0], [0, -1], [0, 1]]
+    .map(([oy, ox]) => {
+      const ends = g.concat([g.add(g.slice(pShape, [0], [1], [0]), g.constI([1 + oy])), g.add(g.slice(pShape, [1], [2], [0]), g.constI([1 + ox]))], 0);
+      const nb = g.node('Slice', [pPadded, g.constI([1 + oy, 1 + ox]), ends, g.constI([2, 3])]);
+      const same = g.node('And', [g.equal(g.slice(pBest, [0], [1], [1]), g.slice(nb, [0], [1], [1])), g.equal(g.slice(pBest, [1], [2], [1]), g.slice(nb, [1], [2], [1]))]);
+      return g.cast(same, 'float32');
+    })
+    .reduce((a, b) => g.add(a, b)); // [1,1,Hp,Wp], 0..4
+  const agreeUp = g.node('Resize', [pAgree, '', '', g.concat([g.constI([1, 1]), tShape], 0)], undefined, { mode: 'nearest', nearest_mode: 'floor', coordinate_transformation_mode: 'asymmetric' });
+  const coherentParent = g.mul(g.mul(g.reshape(agreeUp, g.constI([1, -1])), g.reshape(inherit, g.constI([1, -1]))), g.mul(coherence, g.constF(0.25))); // [1,T]
+  const parentBest = g.mul(g.constF(Array.from({ length: PARTICLES }, (_, m) => (m === 0 ? 1 : 0)), [PARTICLES, 1]), coherentParent);
+  cur = keepTopDistinct(g, { disp: cur.disp, score: g.add(cur.score, parentBest) }, PARTICLES);
 
   const mapShape = g.concat([g.constI([1, 2]), tShape], 0);
   for (let it = 0; it < ITERATIONS; it++) {

@@ -386,7 +386,7 @@ export async function runEngine(job: RelayoutJob, palette: Palette, runner: Runn
       const noise = uniformNoise(2 * 3 * 2 * tw * th, rand, -1, 1);
       found = await run('refine-level', {
         tgtFeatures: tgtFeat, srcFeatures: srcFeat, tgtLabels: T(tgtLabels), srcLabels: T(labels), srcValid: T(valid),
-        tgtHome: T(home), parentParticles: cropParticles(particles, fromParent), noise: tensor(noise, [2, 3, 2, th, tw]),
+        tgtHome: T(home), parentParticles: cropParticles(particles, fromParent), inherit: T(inheritPlane(tgtLabels, texture, p.shiftTexture)), noise: tensor(noise, [2, 3, 2, th, tw]),
         params: tensor(Float32Array.from([p.labelPenalty, prevF / f, p.window0, p.windowDecay, p.coherence]), [5]),
       }, frac, f);
     }
@@ -595,6 +595,21 @@ function uniformNoise(n: number, rand: () => number, lo: number, hi: number): Fl
 function boxUnit(bytes: Uint8Array, W: number, bx0: number, by0: number, bw: number, bh: number): Float32Array {
   const out = new Float32Array(bw * bh);
   for (let y = 0; y < bh; y++) for (let x = 0, i = y * bw, gi = (y + by0) * W + bx0; x < bw; x++, i++, gi++) out[i] = UNIT[bytes[gi]];
+  return out;
+}
+
+/**
+ * refine-level's `inherit` input: 1 on the targets of a class that coherent shifts label (textured, not
+ * copied by an object map: `texture` has mapped classes zeroed), whose children start from their
+ * parent's best match; 0 elsewhere, and everywhere when shifts are off (`texture` null).
+ */
+function inheritPlane(labels: Plane, texture: Float32Array | null, threshold: number): Plane {
+  const out = plane(labels.width, labels.height, 1);
+  if (!texture) return out;
+  for (let i = 0; i < out.data.length; i++) {
+    const l = labels.data[i];
+    if (l > 0 && texture[l] >= threshold) out.data[i] = 1;
+  }
   return out;
 }
 
