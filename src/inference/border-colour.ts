@@ -1,7 +1,7 @@
 // Per-class colour continuity across the mask border, before harmonize. The warp copies a class from
 // wherever its features match, and the copy can differ in light from the same class right outside the
-// hole: removing boats from a lake filled their place with the grey-blue water found at that height,
-// under the golden reflection it meets. harmonize corrects only small offsets, since across a border
+// hole (water from the lake's blue part meeting its golden part, sky from a darker stretch of the same
+// sky). harmonize corrects only small offsets, since across a border
 // between two classes (new tree against old sky) a difference is content; between pixels of one class it
 // is light, whatever its size. So here each class's offset from its own known pixels along the border is
 // spread over its regenerated pixels (push-pull, as harmonize does) and added. Pure typed-array code.
