@@ -1,0 +1,194 @@
+// Gradient-domain blending of the copies inside a hole. Where two neighbouring parts of a fill copy
+// from different places (different displacements), their light can differ: a lake filled from its
+// golden and its blue parts came back as a patchwork of tinted blocks. Here, on the finest searched
+// level's grid, an offset field is solved that is smooth inside each copy and closes the tone jump at
+// every seam between two copies of one class (as shift-map and He and Sun's completion blend with
+// Poisson), and added to the full-resolution warp. Pure typed-array code.
+import { boxMean } from '../layout';
+import { Plane } from './planes';
+
+/** The finest searched level, over its rectangle of the atlas. */
+export interface SeamLevel {
+  /** Best displacement per target (level px): particle 0's (dy, dx), [2, th, tw] flattened. */
+  displacement: Float32Array;
+  /** Compact class id per target, 1 where a target's colour is known (not regenerated). */
+  labels: Plane;
+  known: Plane;
+  /** The source atlas at this level (3 ch), already smoothed to its tones within each class, and its class ids. */
+  tones: Plane;
+  sourceLabels: Plane;
+  /** The targets' top-left corner in the atlas (level px) and the level's scale (full px per level px). */
+  x0: number;
+  y0: number;
+  scale: number;
+}
+
+/** Conjugate-gradient iterations for the offset field (it is smooth; a few hundred cells across at most). */
+const ITERATIONS = 150;
+/**
+ * Pull of every cell's offset towards 0: fixes the free constant of a region with no known neighbour and
+ * keeps measurement errors from adding up along chains of seams (at 0.001 a sky region that touches the
+ * image's edge drifted into a dark blue blob, −9 dB; 0.02 bounds that, 0.1 gives most of the gain back).
+ */
+const ANCHOR = 0.02;
+
+/**
+ * Per-target colour offsets (3 ch, level grid) that close the tone jumps between neighbouring copies of
+ * one class. For neighbours a, b of one class whose displacements differ by more than a level pixel, the
+ * jump is the mean over a and b of how much lighter copy a's source is than copy b's there; o_b − o_a
+ * is asked to equal it. Inside a copy o_b − o_a = 0, next to known targets o = 0 (the border is the
+ * border colours' and harmonize's), across classes nothing (a class border is content). Least squares,
+ * by conjugate gradients.
+ */
+export function seamOffsets(level: SeamLevel): Plane {
+  const { width: tw, height: th } = level.labels, T = tw * th;
+  const { width: lw, height: lh } = level.tones, S = lw * lh;
+  const d = level.displacement, lab = level.labels.data, known = level.known.data, tone = level.tones.data;
+  const hole = (i: number): boolean => known[i] < 1 && lab[i] > 0;
+  // The atlas location a displacement takes target i to (clamped), or −1 where it is of another class.
+  const sourceOf = (i: number, dy: number, dx: number): number => {
+    const y = Math.min(lh - 1, Math.max(0, level.y0 + ((i / tw) | 0) + dy)), x = Math.min(lw - 1, Math.max(0, level.x0 + (i % tw) + dx));
+    const s = y * lw + x;
+    return level.sourceLabels.data[s] === lab[i] ? s : -1;
+  };
+  // Pairs (a, b, weight) with their targets t (3 ch), and each hole target's anchors to known neighbours.
+  const pa: number[] = [], pb: number[] = [], pt: number[] = [];
+  const anchor = new Float32Array(T).fill(ANCHOR);
+  let seams = 0;
+  for (let i = 0; i < T; i++) {
+    if (!hole(i)) continue;
+    const x = i % tw;
+    for (const j of [x < tw - 1 ? i + 1 : -1, i + tw < T ? i + tw : -1]) {
+      if (j < 0) continue;
+      if (!hole(j)) {
+        if (known[j] >= 1) anchor[i] += 1;
+        continue;
+      }
+      if (lab[j] !== lab[i]) continue;
+      const ay = d[i], ax = d[T + i], by = d[j], bx = d[T + j];
+      pa.push(i);
+      pb.push(j);
+      if (Math.abs(ay - by) <= 1 && Math.abs(ax - bx) <= 1) {
+        pt.push(0, 0, 0);
+        continue;
+      }
+      // Both copies' tones at both targets, of the targets' own class (else the jump is not measured).
+      const sa = sourceOf(i, ay, ax), sb = sourceOf(i, by, bx), ta = sourceOf(j, ay, ax), tb = sourceOf(j, by, bx);
+      if (sa < 0 || sb < 0 || ta < 0 || tb < 0) {
+        pa.pop();
+        pb.pop();
+        continue;
+      }
+      seams++;
+      for (let c = 0; c < 3; c++) pt.push(0.5 * (tone[c * S + sa] - tone[c * S + sb] + tone[c * S + ta] - tone[c * S + tb]));
+    }
+    // Known neighbours to the left and above anchor too.
+    if (x > 0 && known[i - 1] >= 1) anchor[i] += 1;
+    if (i >= tw && known[i - tw] >= 1) anchor[i] += 1;
+  }
+  const out: Plane = { width: tw, height: th, channels: 3, data: new Float32Array(3 * T) };
+  if (!seams) return out;
+  const P = pa.length;
+  // A o = r with A = Σ pairs (e_b − e_a)(e_b − e_a)ᵀ + diag(anchor) on the hole targets.
+  const apply = (v: Float32Array, res: Float32Array): void => {
+    for (let i = 0; i < T; i++) res[i] = anchor[i] * v[i];
+    for (let p = 0; p < P; p++) {
+      const a = pa[p], b = pb[p], diff = v[b] - v[a];
+      res[b] += diff;
+      res[a] -= diff;
+    }
+  };
+  const isHole = new Uint8Array(T);
+  for (let i = 0; i < T; i++) isHole[i] = hole(i) ? 1 : 0;
+  for (let c = 0; c < 3; c++) {
+    const rhs = new Float32Array(T);
+    for (let p = 0; p < P; p++) {
+      rhs[pb[p]] += pt[3 * p + c];
+      rhs[pa[p]] -= pt[3 * p + c];
+    }
+    const o = new Float32Array(T), r = Float32Array.from(rhs), q = Float32Array.from(r), Aq = new Float32Array(T);
+    let rr = 0;
+    for (let i = 0; i < T; i++) rr += r[i] * r[i];
+    const stop = rr * 1e-6;
+    for (let it = 0; it < ITERATIONS && rr > stop && rr > 1e-14; it++) {
+      apply(q, Aq);
+      let qAq = 0;
+      for (let i = 0; i < T; i++) if (isHole[i]) qAq += q[i] * Aq[i];
+      const alpha = rr / Math.max(qAq, 1e-20);
+      let rr2 = 0;
+      for (let i = 0; i < T; i++) {
+        if (!isHole[i]) continue;
+        o[i] += alpha * q[i];
+        r[i] -= alpha * Aq[i];
+        rr2 += r[i] * r[i];
+      }
+      const beta = rr2 / rr;
+      rr = rr2;
+      for (let i = 0; i < T; i++) q[i] = isHole[i] ? r[i] + beta * q[i] : 0;
+    }
+    out.data.set(o, c * T);
+  }
+  return out;
+}
+
+/**
+ * The full-resolution warp over the box plus the level's offsets, interpolated bilinearly between the
+ * centres of targets of the pixel's own class, on the regenerated pixels. Returns a new plane.
+ */
+export function addSeamOffsets(warped: Plane, labels: Plane, regen: Uint8Array, bx0: number, by0: number, level: SeamLevel, offsets: Plane): Plane {
+  const { width: bw, height: bh } = warped, B = bw * bh;
+  const { width: tw, height: th } = offsets, T = tw * th, f = level.scale;
+  const out: Plane = { ...warped, data: new Float32Array(warped.data) };
+  for (let y = 0, i = 0; y < bh; y++) {
+    const fy = (by0 + y + 0.5) / f - 0.5 - level.y0, cy0 = Math.floor(fy), wy = fy - cy0;
+    for (let x = 0; x < bw; x++, i++) {
+      if (!regen[i]) continue;
+      const l = labels.data[i];
+      const fx = (bx0 + x + 0.5) / f - 0.5 - level.x0, cx0 = Math.floor(fx), wx = fx - cx0;
+      let sw = 0, o0 = 0, o1 = 0, o2 = 0;
+      for (let dy = 0; dy < 2; dy++) {
+        const cy = cy0 + dy;
+        if (cy < 0 || cy >= th) continue;
+        for (let dx = 0; dx < 2; dx++) {
+          const cx = cx0 + dx;
+          if (cx < 0 || cx >= tw) continue;
+          const c = cy * tw + cx;
+          if (level.labels.data[c] !== l) continue;
+          const w = (dy ? wy : 1 - wy) * (dx ? wx : 1 - wx) + 1e-6;
+          sw += w;
+          o0 += w * offsets.data[c];
+          o1 += w * offsets.data[T + c];
+          o2 += w * offsets.data[2 * T + c];
+        }
+      }
+      if (!sw) continue;
+      const add = [o0 / sw, o1 / sw, o2 / sw];
+      for (let k = 0; k < 3; k++) {
+        const v = out.data[k * B + i] + add[k];
+        out.data[k * B + i] = v < 0 ? 0 : v > 1 ? 1 : v;
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * The atlas's tones: each pixel's mean over the (2r+1)² window of the pixels of its own class (a plain
+ * blur next to a ridge would mix the sky into the mountain's tone, and bias every jump measured there).
+ */
+export function classTones(image: Plane, labels: Plane, r: number): Plane {
+  const { width: w, height: h } = labels, n = w * h;
+  const out: Plane = { width: w, height: h, channels: 3, data: new Float32Array(3 * n) };
+  const present = new Set<number>(labels.data);
+  const mask = new Float32Array(n), masked = new Float32Array(n);
+  for (const l of present) {
+    for (let i = 0; i < n; i++) mask[i] = labels.data[i] === l ? 1 : 0;
+    const share = boxMean(mask, w, h, r);
+    for (let c = 0; c < 3; c++) {
+      for (let i = 0; i < n; i++) masked[i] = mask[i] * image.data[c * n + i];
+      const sum = boxMean(masked, w, h, r);
+      for (let i = 0; i < n; i++) if (mask[i]) out.data[c * n + i] = sum[i] / share[i];
+    }
+  }
+  return out;
+}

@@ -1,0 +1,66 @@
+// Gradient-domain blending of the copies inside a hole (src/inference/seam-blend.ts).
+import { addSeamOffsets, classTones, SeamLevel, seamOffsets } from '../../../src/inference/seam-blend';
+import { plane } from '../../../src/inference/planes';
+
+const TW = 20, TH = 6, T = TW * TH;
+const SW = 80, SH = 6;
+
+/**
+ * A 20 × 6 hole of one class, known in its first and last column; its left half copies from atlas
+ * columns 40+ (tone 0.3), its right half from columns 60+ (tone 0.5), so the fill steps by 0.2 at
+ * x = 10. `otherClass` makes the right half another class instead.
+ */
+function level(otherClass = false): SeamLevel {
+  const tones = plane(SW, SH, 3), sourceLabels = plane(SW, SH, 1, 1);
+  for (let y = 0; y < SH; y++) for (let x = 0; x < SW; x++) for (let c = 0; c < 3; c++) tones.data[c * SW * SH + y * SW + x] = x >= 60 ? 0.5 : 0.3;
+  const displacement = new Float32Array(2 * T), labels = plane(TW, TH, 1, 1), known = plane(TW, TH, 1);
+  for (let y = 0; y < TH; y++) {
+    for (let x = 0; x < TW; x++) {
+      const i = y * TW + x;
+      displacement[T + i] = x < 10 ? 40 : 60; // dx: the left copy comes from x + 40, the right from x + 60
+      if (x === 0 || x === TW - 1) known.data[i] = 1;
+      if (otherClass && x >= 10) labels.data[i] = 2;
+      if (otherClass && x >= 10) for (let yy = 0; yy < SH; yy++) for (let xx = 60; xx < SW; xx++) sourceLabels.data[yy * SW + xx] = 2;
+    }
+  }
+  return { displacement, labels, known, tones, sourceLabels, x0: 0, y0: 0, scale: 1 };
+}
+
+test('the tone jump between two copies of one class is closed at their seam, and fades towards the known border', () => {
+  const lv = level();
+  const o = seamOffsets(lv);
+  const at = (x: number): number => o.data[3 * TW + x]; // red channel, row 3
+  // Left copy raised, right copy lowered, meeting where the copies meet.
+  const jumpBefore = 0.5 - 0.3, jumpAfter = 0.5 + at(10) - (0.3 + at(9));
+  expect(jumpBefore).toBeCloseTo(0.2, 6);
+  expect(Math.abs(jumpAfter)).toBeLessThan(0.02);
+  expect(at(9)).toBeGreaterThan(0.05);
+  expect(at(10)).toBeLessThan(-0.05);
+  // Smooth inside each copy, smaller next to the known columns than at the seam.
+  expect(Math.abs(at(1))).toBeLessThan(Math.abs(at(9)));
+  expect(Math.abs(at(18))).toBeLessThan(Math.abs(at(10)));
+  // Known targets get nothing.
+  expect(at(0)).toBe(0);
+  // Added at full resolution on the regenerated pixels only.
+  const warped = plane(TW, TH, 3, 0.4), regen = new Uint8Array(T).fill(1);
+  regen[3 * TW + 0] = 0;
+  const out = addSeamOffsets(warped, lv.labels, regen, 0, 0, lv, o);
+  expect(out.data[3 * TW + 9]).toBeCloseTo(0.4 + at(9), 5);
+  expect(out.data[3 * TW + 0]).toBeCloseTo(0.4, 6);
+});
+
+test('across a class border the step is content: no offsets', () => {
+  const o = seamOffsets(level(true));
+  expect(Math.max(...Array.from(o.data, Math.abs))).toBe(0);
+});
+
+test('class tones average only a pixel\'s own class', () => {
+  const img = plane(6, 1, 3), labels = plane(6, 1, 1, 1);
+  for (let x = 0; x < 6; x++) {
+    for (let c = 0; c < 3; c++) img.data[c * 6 + x] = x < 3 ? 0.2 : 0.9;
+    if (x >= 3) labels.data[x] = 2;
+  }
+  const t = classTones(img, labels, 2);
+  expect(t.data[2]).toBeCloseTo(0.2, 6); // next to the border, still its own class's tone
+  expect(t.data[3]).toBeCloseTo(0.9, 6);
+});
