@@ -84,9 +84,8 @@ export interface EngineParams {
   borderColour: boolean;
   /**
    * Whether the tone jumps between neighbouring copies of one class inside the fill are blended away
-   * (src/inference/seam-blend.ts). Off by default: it lifts the reconstruction eval by 0.25 dB and
-   * removes summer-night's pink blob, but lays a dark band along the image's edge under hill-below's
-   * new hills (see the README).
+   * (src/inference/seam-blend.ts). Off by default: it lifts the reconstruction eval by 0.13 dB, but
+   * blotches hill-below's new hills, whose copies are a speckle of per-location matches (see the README).
    */
   seamBlend: boolean;
 }
@@ -402,7 +401,7 @@ export async function runEngine(job: RelayoutJob, palette: Palette, runner: Runn
     }
     ({ particles, scores } = withObjectMaps(found.particles, found.scores, tgtLabels, [tx, ty, tw, th], f, maps, { labels, valid }));
     if (f === fs && p.seamBlend) {
-      finest = { displacement: particles.data.slice(0, 2 * tw * th), labels: tgtLabels, known, tones: classTones(srcImg, labels, 2), sourceLabels: labels, x0: tx, y0: ty, scale: f };
+      finest = { displacement: particles.data.slice(0, 2 * tw * th), labels: tgtLabels, known, tones: classTones(srcImg, labels, 2), sourceLabels: labels, sourceValid: valid, x0: tx, y0: ty, scale: f };
     }
     const w = await run('warp', {
       srcImage: T(srcImg), guide: T(guide), tgtHome: T(home), tgtLabels: T(tgtLabels), srcLabels: T(labels), srcValid: T(valid),

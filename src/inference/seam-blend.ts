@@ -17,6 +17,8 @@ export interface SeamLevel {
   /** The source atlas at this level (3 ch), already smoothed to its tones within each class, and its class ids. */
   tones: Plane;
   sourceLabels: Plane;
+  /** 1 where the atlas may be copied from (its gaps and padding, and regions to regenerate, are not). */
+  sourceValid: Plane;
   /** The targets' top-left corner in the atlas (level px) and the level's scale (full px per level px). */
   x0: number;
   y0: number;
@@ -45,13 +47,27 @@ export function seamOffsets(level: SeamLevel): Plane {
   const { width: lw, height: lh } = level.tones, S = lw * lh;
   const d = level.displacement, lab = level.labels.data, known = level.known.data, tone = level.tones.data;
   const hole = (i: number): boolean => known[i] < 1 && lab[i] > 0;
-  // The atlas location a displacement takes target i to (clamped), or −1 where it is of another class.
+  // The atlas location a displacement takes target i to, or −1 outside the atlas, where it may not be
+  // copied from, or where it is of another class (the jump is then not measured: a copy that runs off
+  // its source's edge met padding or another photo, whose tone said nothing about the copy's).
   const sourceOf = (i: number, dy: number, dx: number): number => {
-    const y = Math.min(lh - 1, Math.max(0, level.y0 + ((i / tw) | 0) + dy)), x = Math.min(lw - 1, Math.max(0, level.x0 + (i % tw) + dx));
+    const y = level.y0 + ((i / tw) | 0) + dy, x = level.x0 + (i % tw) + dx;
+    if (y < 0 || x < 0 || y >= lh || x >= lw) return -1;
     const s = y * lw + x;
-    return level.sourceLabels.data[s] === lab[i] ? s : -1;
+    return level.sourceLabels.data[s] === lab[i] && level.sourceValid.data[s] >= 0.5 ? s : -1;
   };
-  // Pairs (a, b, weight) with their targets t (3 ch), and each hole target's anchors to known neighbours.
+  // How many of its 4 neighbours of its class repeat a target's displacement: a jump is measured only
+  // between two copies that each hold together (≥ 2), not in a speckle of per-location matches, where
+  // every pair is a seam and the errors of the measured jumps added up across the fill (a dark band
+  // along the image's edge under hill-below's new hills).
+  const same = (i: number, j: number): boolean => lab[j] === lab[i] && Math.abs(d[i] - d[j]) <= 1 && Math.abs(d[T + i] - d[T + j]) <= 1;
+  const agree = new Uint8Array(T);
+  for (let i = 0; i < T; i++) {
+    if (!hole(i)) continue;
+    const x = i % tw;
+    agree[i] = (x > 0 && same(i, i - 1) ? 1 : 0) + (x < tw - 1 && same(i, i + 1) ? 1 : 0) + (i >= tw && same(i, i - tw) ? 1 : 0) + (i + tw < T && same(i, i + tw) ? 1 : 0);
+  }
+  // Pairs (a, b) with their targets t (3 ch), and each hole target's anchors to known neighbours.
   const pa: number[] = [], pb: number[] = [], pt: number[] = [];
   const anchor = new Float32Array(T).fill(ANCHOR);
   let seams = 0;
@@ -75,6 +91,11 @@ export function seamOffsets(level: SeamLevel): Plane {
       // Both copies' tones at both targets, of the targets' own class (else the jump is not measured).
       const sa = sourceOf(i, ay, ax), sb = sourceOf(i, by, bx), ta = sourceOf(j, ay, ax), tb = sourceOf(j, by, bx);
       if (sa < 0 || sb < 0 || ta < 0 || tb < 0) {
+        pa.pop();
+        pb.pop();
+        continue;
+      }
+      if (agree[i] < 2 || agree[j] < 2) {
         pa.pop();
         pb.pop();
         continue;
