@@ -153,6 +153,21 @@ function scoreCandidates(
   return { disp, score: g.sub(sim, pen) };
 }
 
+/** x edge-padded by one location on both sides of its last two axes (for neighbourOf). */
+function padEdge(g: GraphBuilder, x: T): T {
+  return g.node('Pad', [x, g.constI([0, 0, 1, 1, 0, 0, 1, 1])], undefined, { mode: 'edge' });
+}
+
+/** The end indices, for a map of size `hw` ([H, W]), of the window that neighbourOf slices for (oy, ox). */
+function neighbourEnds(g: GraphBuilder, hw: T, oy: number, ox: number): T {
+  return g.concat([g.add(g.slice(hw, [0], [1], [0]), g.constI([1 + oy])), g.add(g.slice(hw, [1], [2], [0]), g.constI([1 + ox]))], 0);
+}
+
+/** From padEdge's output, each location's neighbour (y + oy, x + ox), at (y, x). */
+function neighbourOf(g: GraphBuilder, padded: T, ends: T, oy: number, ox: number): T {
+  return g.node('Slice', [padded, g.constI([1 + oy, 1 + ox]), ends, g.constI([2, 3])]);
+}
+
 /** Keeps the top M of N scored candidates, dropping exact duplicates (adjacent after sorting). */
 function keepTopDistinct(g: GraphBuilder, c: Scored, n: number): Scored {
   const [sorted, order] = g.topK(c.score, g.constI([n]), 0); // [n,T]
@@ -215,12 +230,11 @@ export function refineLevelGraph(): GraphBuilder {
   // coherent copy of moss or gravel came back as a smeared mosaic. Smooth classes still choose: in a
   // sky, inheriting carried the coarse level's blocks to full resolution as a patchwork of tones.
   const pBest = g.slice(parent, [0], [1], [0]); // [1,2,Hp,Wp]
-  const pPadded = g.node('Pad', [pBest, g.constI([0, 0, 1, 1, 0, 0, 1, 1])], undefined, { mode: 'edge' });
+  const pPadded = padEdge(g, pBest);
   const pShape = g.slice(g.shape(parent), [2], [4], [0]);
   const pAgree = [[-1, 0], [1, 0], [0, -1], [0, 1]]
     .map(([oy, ox]) => {
-      const ends = g.concat([g.add(g.slice(pShape, [0], [1], [0]), g.constI([1 + oy])), g.add(g.slice(pShape, [1], [2], [0]), g.constI([1 + ox]))], 0);
-      const nb = g.node('Slice', [pPadded, g.constI([1 + oy, 1 + ox]), ends, g.constI([2, 3])]);
+      const nb = neighbourOf(g, pPadded, neighbourEnds(g, pShape, oy, ox), oy, ox);
       const same = g.node('And', [g.equal(g.slice(pBest, [0], [1], [1]), g.slice(nb, [0], [1], [1])), g.equal(g.slice(pBest, [1], [2], [1]), g.slice(nb, [1], [2], [1]))]);
       return g.cast(same, 'float32');
     })
@@ -233,12 +247,12 @@ export function refineLevelGraph(): GraphBuilder {
   const mapShape = g.concat([g.constI([1, 2]), tShape], 0);
   for (let it = 0; it < ITERATIONS; it++) {
     const best = g.reshape(g.slice(cur.disp, [0], [1], [0]), mapShape); // [1,2,Ht,Wt]
-    const padded = g.node('Pad', [best, g.constI([0, 0, 1, 1, 0, 0, 1, 1])], undefined, { mode: 'edge' });
+    const padded = padEdge(g, best);
     const cands: T[] = [cur.disp];
     const side: T[] = [];
     for (const [oy, ox] of [[-1, -1], [-1, 0], [-1, 1], [0, -1], [0, 1], [1, -1], [1, 0], [1, 1]]) {
       // Neighbour (y+oy, x+ox)'s best displacement, applied at (y, x): same source offset, coherent copy.
-      const shifted = g.node('Slice', [padded, g.constI([1 + oy, 1 + ox]), g.concat([g.add(g.slice(tShape, [0], [1], [0]), g.constI([1 + oy])), g.add(g.slice(tShape, [1], [2], [0]), g.constI([1 + ox]))], 0), g.constI([2, 3])]);
+      const shifted = neighbourOf(g, padded, neighbourEnds(g, tShape, oy, ox), oy, ox);
       cands.push(flat2(shifted, [1, 2]));
       if (oy === 0 || ox === 0) side.push(flat2(shifted, [1, 2]));
     }
@@ -295,14 +309,14 @@ export function warpGraph(): GraphBuilder {
   const mapShape = g.concat([g.constI([1, 2]), tShape], 0);
   const best = g.reshape(g.slice(disp, [0], [1], [0]), mapShape);
   const bestScore = g.slice(baseScore, [0], [1], [1]);
-  const padded = g.node('Pad', [best, g.constI([0, 0, 1, 1, 0, 0, 1, 1])], undefined, { mode: 'edge' });
-  const paddedScore = g.node('Pad', [bestScore, g.constI([0, 0, 1, 1, 0, 0, 1, 1])], undefined, { mode: 'edge' });
+  const padded = padEdge(g, best);
+  const paddedScore = padEdge(g, bestScore);
   const candD: T[] = [disp];
   const candS: T[] = [g.squeeze(baseScore, [0])];
   for (const [oy, ox] of [[-1, 0], [1, 0], [0, -1], [0, 1]]) {
-    const ends = g.concat([g.add(g.slice(tShape, [0], [1], [0]), g.constI([1 + oy])), g.add(g.slice(tShape, [1], [2], [0]), g.constI([1 + ox]))], 0);
-    candD.push(g.node('Slice', [padded, g.constI([1 + oy, 1 + ox]), ends, g.constI([2, 3])]));
-    candS.push(g.squeeze(g.node('Slice', [paddedScore, g.constI([1 + oy, 1 + ox]), ends, g.constI([2, 3])]), [0]));
+    const ends = neighbourEnds(g, tShape, oy, ox);
+    candD.push(neighbourOf(g, padded, ends, oy, ox));
+    candS.push(g.squeeze(neighbourOf(g, paddedScore, ends, oy, ox), [0]));
   }
   const N = PARTICLES + 4;
   const allD = g.reshape(g.concat(candD, 0), g.constI([N, 2, -1])); // [N,2,T]

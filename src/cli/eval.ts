@@ -150,7 +150,7 @@ async function evalCommand(opts: EvalOpts): Promise<void> {
     const avg = (k: 'psnr' | 'ssim'): number => rows.reduce((s, r) => s + r.misaligned[String(dx)][k], 0) / Math.max(1, rows.length);
     return [String(dx), { psnr: avg('psnr'), ssim: avg('ssim') }];
   }));
-  console.log(`  (reference: the photo itself shifted ${MISALIGNED_PX.map((dx) => `${dx}`).join(' / ')} px sideways scores ` +
+  console.log(`  (reference: the photo itself shifted ${MISALIGNED_PX.join(' / ')} px sideways scores ` +
     `PSNR ${MISALIGNED_PX.map((dx) => fmt(misaligned[String(dx)].psnr)).join(' / ')} dB, SSIM ${MISALIGNED_PX.map((dx) => fmt(misaligned[String(dx)].ssim, 3)).join(' / ')})`);
   console.log(`  (repetition: over the ${textured.length} textured regions, fine detail RMS ≥ ${TEXTURED_RMS} levels; the photo itself scores ${fmt(truthRepetition)} there, a lattice of one repeated tile near 1)`);
   const totalMs = Object.values(stageMs).reduce((a, b) => a + b, 0) || 1;

@@ -34,18 +34,16 @@ const PRIOR = 0.002;
 export function matchBorderColours(box: BorderColourBox, skip: ReadonlySet<number>): Plane {
   const { width: bw, height: bh } = box.warped, B = bw * bh;
   const out: Plane = { ...box.warped, data: new Float32Array(box.warped.data) };
-  // A slot per regenerated class.
+  // A slot per regenerated class (compact class ids are small integers: a table, not a map per pixel).
   const regenerated = new Uint8Array(256);
   for (let i = 0; i < B; i++) if (box.regen[i]) regenerated[box.labels.data[i]] = 1;
-  const slotOf = new Map<number, number>();
-  for (let l = 0; l < 256; l++) if (regenerated[l] && !skip.has(l)) slotOf.set(l, slotOf.size);
-  if (!slotOf.size) return out;
+  const slotTable = new Int16Array(256).fill(-1);
+  let S = 0;
+  for (let l = 0; l < 256; l++) if (regenerated[l] && !skip.has(l)) slotTable[l] = S++;
+  if (!S) return out;
   let s = MIN_CELL;
   while (Math.ceil(bw / s) * Math.ceil(bh / s) > GRID_CELLS) s *= 2;
-  const gw = Math.ceil(bw / s), gh = Math.ceil(bh / s), G = gw * gh, S = slotOf.size;
-  // Compact class ids are small integers: a table, not a map lookup per pixel.
-  const slotTable = new Int16Array(256).fill(-1);
-  for (const [l, slot] of slotOf) slotTable[l] = slot;
+  const gw = Math.ceil(bw / s), gh = Math.ceil(bh / s), G = gw * gh;
   const slots = new Int16Array(B);
   for (let i = 0; i < B; i++) slots[i] = slotTable[box.labels.data[i]];
   // Per slot and cell: summed colour and count of its known pixels, and of its regenerated ones.

@@ -21,7 +21,7 @@ import { Detail, RelayoutJob } from './job';
 import { compositeKnown, cropPlane, downsample2, downsample2ByLabel, Plane, plane, pushPull, resizeBilinear, sampleNearest } from './planes';
 import { matchBorderColours } from './border-colour';
 import { addSeamOffsets, classTones, SeamLevel, seamOffsets } from './seam-blend';
-import { classTexture, coherentShifts, DEFAULT_SHIFT_MAP_PARAMS } from './shift-map';
+import { classTexture, coherentShifts, DEFAULT_SHIFT_MAP_PARAMS, isShifted } from './shift-map';
 import { FloatTensor, Runner, tensor } from './tensor';
 
 export interface EngineParams {
@@ -622,10 +622,7 @@ function boxUnit(bytes: Uint8Array, W: number, bx0: number, by0: number, bw: num
 function inheritPlane(labels: Plane, texture: Float32Array | null, threshold: number): Plane {
   const out = plane(labels.width, labels.height, 1);
   if (!texture) return out;
-  for (let i = 0; i < out.data.length; i++) {
-    const l = labels.data[i];
-    if (l > 0 && texture[l] >= threshold) out.data[i] = 1;
-  }
+  for (let i = 0; i < out.data.length; i++) if (isShifted(texture, labels.data[i], threshold)) out.data[i] = 1;
   return out;
 }
 

@@ -46,7 +46,8 @@ export function seamOffsets(level: SeamLevel): Plane {
   const { width: tw, height: th } = level.labels, T = tw * th;
   const { width: lw, height: lh } = level.tones, S = lw * lh;
   const d = level.displacement, lab = level.labels.data, known = level.known.data, tone = level.tones.data;
-  const hole = (i: number): boolean => known[i] < 1 && lab[i] > 0;
+  const isHole = new Uint8Array(T);
+  for (let i = 0; i < T; i++) isHole[i] = known[i] < 1 && lab[i] > 0 ? 1 : 0;
   // The atlas location a displacement takes target i to, or −1 outside the atlas, where it may not be
   // copied from, or where it is of another class (the jump is then not measured: a copy that runs off
   // its source's edge met padding or another photo, whose tone said nothing about the copy's).
@@ -56,56 +57,43 @@ export function seamOffsets(level: SeamLevel): Plane {
     const s = y * lw + x;
     return level.sourceLabels.data[s] === lab[i] && level.sourceValid.data[s] >= 0.5 ? s : -1;
   };
-  // How many of its 4 neighbours of its class repeat a target's displacement: a jump is measured only
-  // between two copies that each hold together (≥ 2), not in a speckle of per-location matches, where
-  // every pair is a seam and the errors of the measured jumps added up across the fill (a dark band
-  // along the image's edge under hill-below's new hills).
   const same = (i: number, j: number): boolean => lab[j] === lab[i] && Math.abs(d[i] - d[j]) <= 1 && Math.abs(d[T + i] - d[T + j]) <= 1;
-  const agree = new Uint8Array(T);
+  // Per hole target: how many of its 4 neighbours repeat its copy (a jump is measured only between two
+  // copies that each hold together, ≥ 2, not in a speckle of per-location matches, where every pair is a
+  // seam and the errors of the measured jumps added up across the fill: a dark band along the image's
+  // edge under hill-below's new hills), and its anchor (ANCHOR plus 1 per known neighbour).
+  const agree = new Uint8Array(T), anchor = new Float32Array(T).fill(ANCHOR);
   for (let i = 0; i < T; i++) {
-    if (!hole(i)) continue;
+    if (!isHole[i]) continue;
     const x = i % tw;
-    agree[i] = (x > 0 && same(i, i - 1) ? 1 : 0) + (x < tw - 1 && same(i, i + 1) ? 1 : 0) + (i >= tw && same(i, i - tw) ? 1 : 0) + (i + tw < T && same(i, i + tw) ? 1 : 0);
+    for (const j of [x > 0 ? i - 1 : -1, x < tw - 1 ? i + 1 : -1, i >= tw ? i - tw : -1, i + tw < T ? i + tw : -1]) {
+      if (j < 0) continue;
+      if (known[j] >= 1) anchor[i] += 1;
+      if (same(i, j)) agree[i]++;
+    }
   }
-  // Pairs (a, b) with their targets t (3 ch), and each hole target's anchors to known neighbours.
+  // Pairs (a, b) of hole targets of one class, to the right and below, with their targets t (3 ch).
   const pa: number[] = [], pb: number[] = [], pt: number[] = [];
-  const anchor = new Float32Array(T).fill(ANCHOR);
   let seams = 0;
   for (let i = 0; i < T; i++) {
-    if (!hole(i)) continue;
-    const x = i % tw;
-    for (const j of [x < tw - 1 ? i + 1 : -1, i + tw < T ? i + tw : -1]) {
-      if (j < 0) continue;
-      if (!hole(j)) {
-        if (known[j] >= 1) anchor[i] += 1;
-        continue;
-      }
-      if (lab[j] !== lab[i]) continue;
-      const ay = d[i], ax = d[T + i], by = d[j], bx = d[T + j];
-      pa.push(i);
-      pb.push(j);
-      if (Math.abs(ay - by) <= 1 && Math.abs(ax - bx) <= 1) {
+    if (!isHole[i]) continue;
+    for (const j of [i % tw < tw - 1 ? i + 1 : -1, i + tw < T ? i + tw : -1]) {
+      if (j < 0 || !isHole[j] || lab[j] !== lab[i]) continue;
+      if (same(i, j)) {
+        pa.push(i);
+        pb.push(j);
         pt.push(0, 0, 0);
         continue;
       }
+      if (agree[i] < 2 || agree[j] < 2) continue;
       // Both copies' tones at both targets, of the targets' own class (else the jump is not measured).
-      const sa = sourceOf(i, ay, ax), sb = sourceOf(i, by, bx), ta = sourceOf(j, ay, ax), tb = sourceOf(j, by, bx);
-      if (sa < 0 || sb < 0 || ta < 0 || tb < 0) {
-        pa.pop();
-        pb.pop();
-        continue;
-      }
-      if (agree[i] < 2 || agree[j] < 2) {
-        pa.pop();
-        pb.pop();
-        continue;
-      }
-      seams++;
+      const sa = sourceOf(i, d[i], d[T + i]), sb = sourceOf(i, d[j], d[T + j]), ta = sourceOf(j, d[i], d[T + i]), tb = sourceOf(j, d[j], d[T + j]);
+      if (sa < 0 || sb < 0 || ta < 0 || tb < 0) continue;
+      pa.push(i);
+      pb.push(j);
       for (let c = 0; c < 3; c++) pt.push(0.5 * (tone[c * S + sa] - tone[c * S + sb] + tone[c * S + ta] - tone[c * S + tb]));
+      seams++;
     }
-    // Known neighbours to the left and above anchor too.
-    if (x > 0 && known[i - 1] >= 1) anchor[i] += 1;
-    if (i >= tw && known[i - tw] >= 1) anchor[i] += 1;
   }
   const out: Plane = { width: tw, height: th, channels: 3, data: new Float32Array(3 * T) };
   if (!seams) return out;
@@ -119,8 +107,6 @@ export function seamOffsets(level: SeamLevel): Plane {
       res[a] -= diff;
     }
   };
-  const isHole = new Uint8Array(T);
-  for (let i = 0; i < T; i++) isHole[i] = hole(i) ? 1 : 0;
   for (let c = 0; c < 3; c++) {
     const rhs = new Float32Array(T);
     for (let p = 0; p < P; p++) {

@@ -85,6 +85,11 @@ export function classTexture(image: Plane, labels: Plane, valid: Plane, K: numbe
   return Float32Array.from(sum, (v, l) => (count[l] ? v / count[l] : 0));
 }
 
+/** Whether coherent shifts label the hole locations of compact class l (textured enough; 0 is unlabeled). */
+export function isShifted(texture: Float32Array, l: number, threshold: number): boolean {
+  return l > 0 && texture[l] >= threshold;
+}
+
 /**
  * Relabels the coarse particles of the hole's textured locations with coherent displacements; every other
  * location keeps coarse-attention's particles. Returns new tensors (the inputs are not changed).
@@ -95,7 +100,7 @@ export function coherentShifts(input: ShiftMapInput): ShiftMapResult {
   const hole: number[] = [];
   for (let i = 0; i < T; i++) {
     const l = tgtLabels.data[i];
-    if (known.data[i] < 0.5 && l > 0 && texture[l] >= params.textureThreshold) hole.push(i);
+    if (known.data[i] < 0.5 && isShifted(texture, l, params.textureThreshold)) hole.push(i);
   }
   const unchanged = { particles, scores, labelled: 0 };
   if (!hole.length) return unchanged;
