@@ -18,6 +18,7 @@ import {
   forEachPixelInCells,
 } from './complete-coarse';
 import { floodLabels } from './complete-flood';
+import { islandSeeds } from './complete-islands';
 import { localColourDoubt } from './complete-local';
 import { cellFeatures, forestPosterior } from './complete-forest';
 
@@ -52,6 +53,15 @@ export interface CompletionTuning {
   localRidge: number;
   /** Border pass: cells within this many cells of a coarse border are relabeled at full resolution. */
   bandRadius: number;
+  /**
+   * Islands (`complete-islands.ts`): groups of at least `islandCells` cells where one class's penalty is
+   * below `islandAccept` and the flooded label's above `islandReject`, within `islandReach` cells of that
+   * class's territory, become its seeds for one more flood. `islandCells` 0 turns it off.
+   */
+  islandAccept: number;
+  islandReject: number;
+  islandCells: number;
+  islandReach: number;
 }
 
 export const DEFAULT_TUNING: CompletionTuning = {
@@ -67,6 +77,10 @@ export const DEFAULT_TUNING: CompletionTuning = {
   localRadius: 4,
   localRidge: 25,
   bandRadius: 1,
+  islandAccept: 40,
+  islandReject: 180,
+  islandCells: 30,
+  islandReach: 10,
 };
 
 export interface CompleteOptions {
@@ -187,6 +201,11 @@ export async function completeLayout(photo: RgbaImage, sparse: LabelMap, opts: C
     const cells = seedCells.concat(sure);
     evidence = coarseEvidence(features, coarseRgb, cells, Uint8Array.from(cells, (i) => coarseSeeds[i] || coarse.label[i]), classes, tuning);
     coarse = flood(coarseSeeds);
+  }
+  if (evidence.penalty && tuning.islandCells > 0) {
+    const rule = { accept: tuning.islandAccept, reject: tuning.islandReject, minCells: tuning.islandCells, reach: tuning.islandReach };
+    const withIslands = islandSeeds(coarse.label, coarseSeeds, w, h, classes, evidence.penalty, rule);
+    if (withIslands) coarse = flood(withIslands);
   }
   await step(0.3);
 

@@ -159,6 +159,44 @@ describe('completeLayout', () => {
     expect(forestOnly.yellowKite).toBeLessThan(0.5 * 400); // what the colour Gaussians add
   });
 
+  test("a panel of a stroked colour that the sky cuts off from the kite's strokes still goes to the kite (islands)", async () => {
+    // A noisy blue sky; a "kite" at x 30..80, y 20..60: a stroked red and yellow part (x 30..50), an
+    // unstroked deep-blue panel (x 50..58) that the sky reaches first, and a yellow wing (x 58..80) that
+    // the kite's flood can reach only through that panel.
+    const W = 120, H = 80;
+    const photo = solid(W, H, [0, 0, 0]);
+    const next = lcg(5);
+    for (let y = 0; y < H; y++) {
+      for (let x = 0; x < W; x++) {
+        const d = (next() % 17) - 8;
+        fill(photo, x, y, x + 1, y + 1, [70 + d, 105 + d, 160 + d]);
+      }
+    }
+    const RED = [200, 40, 40], YELLOW = [230, 210, 40], DEEP_BLUE = [25, 50, 200];
+    fill(photo, 30, 20, 50, 40, RED);
+    fill(photo, 30, 40, 50, 60, YELLOW);
+    fill(photo, 50, 20, 58, 60, DEEP_BLUE);
+    fill(photo, 58, 20, 80, 60, YELLOW);
+    const strokes = labelMap(W, H);
+    rect(strokes, 38, 24, 41, 56, 2); // the kite stroke crosses red and yellow
+    rect(strokes, 8, 10, 10, 70, 1);
+    rect(strokes, 100, 10, 102, 70, 1);
+    rect(strokes, 20, 70, 110, 72, 1);
+    const wing = (map: LabelMap): number => {
+      let n = 0;
+      for (let y = 20; y < 60; y++) for (let x = 58; x < 80; x++) if (at(map, x, y) === 2) n++;
+      return n;
+    };
+    const withIslands = (await completeLayout(photo, strokes)).labels;
+    const without = (await completeLayout(photo, strokes, { tuning: { islandCells: 0 } })).labels;
+    expect(at(without, 54, 40)).toBe(1); // the sky takes the deep-blue panel…
+    expect(wing(without)).toBe(0); // …and, without islands, the wing beyond it
+    expect(wing(withIslands)).toBeGreaterThanOrEqual(0.95 * 22 * 40);
+    let skyKite = 0;
+    for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) if (at(withIslands, x, y) === 2 && (x < 28 || x >= 82 || y < 18 || y >= 62)) skyKite++;
+    expect(skyKite).toBe(0);
+  });
+
   test('refinement snaps a diagonal edge that the coarse grid can only follow in steps', async () => {
     const photo = solid(96, 64, [30, 140, 60]);
     for (let y = 0; y < 64; y++) fill(photo, Math.floor(20 + y * 0.8), y, 96, y + 1, [230, 220, 200]);
