@@ -34,29 +34,32 @@ export interface LayoutScore {
   accuracy: number;
 }
 
-/** Scores a completed layout against the truth (classes are those present in the truth). */
-export function scoreLayout(truth: LabelMap, pred: LabelMap): LayoutScore {
+/** IoU |pred ∩ truth| / |pred ∪ truth| of every class of the truth, by label. */
+export function classIous(truth: LabelMap, pred: LabelMap): Map<number, number> {
   const inter = new Float64Array(256), truthCount = new Float64Array(256), predCount = new Float64Array(256);
-  let correct = 0, total = 0;
   for (let i = 0; i < truth.labels.length; i++) {
     const t = truth.labels[i];
     if (!t) continue;
     const p = pred.labels[i];
-    total++;
     truthCount[t]++;
     predCount[p]++;
-    if (p === t) {
-      inter[t]++;
-      correct++;
-    }
+    if (p === t) inter[t]++;
   }
-  let sum = 0, classes = 0;
-  for (let l = 1; l < 256; l++) {
-    if (!truthCount[l]) continue;
-    classes++;
-    sum += inter[l] / (truthCount[l] + predCount[l] - inter[l]);
+  const ious = new Map<number, number>();
+  for (let l = 1; l < 256; l++) if (truthCount[l]) ious.set(l, inter[l] / (truthCount[l] + predCount[l] - inter[l]));
+  return ious;
+}
+
+/** Scores a completed layout against the truth (classes are those present in the truth). */
+export function scoreLayout(truth: LabelMap, pred: LabelMap): LayoutScore {
+  let correct = 0, total = 0;
+  for (let i = 0; i < truth.labels.length; i++) {
+    if (!truth.labels[i]) continue;
+    total++;
+    if (pred.labels[i] === truth.labels[i]) correct++;
   }
-  return { miou: classes ? sum / classes : 0, accuracy: total ? correct / total : 0 };
+  const ious = [...classIous(truth, pred).values()];
+  return { miou: ious.length ? ious.reduce((a, b) => a + b, 0) / ious.length : 0, accuracy: total ? correct / total : 0 };
 }
 
 function meanScore(scores: LayoutScore[]): LayoutScore {
@@ -144,6 +147,8 @@ interface Row {
   /** Mean confidence (0..255) of wrongly and rightly completed pixels (strokes excluded). */
   confidenceWrong: number;
   confidenceRight: number;
+  /** IoU of each class of the truth (by name), averaged over the seeds. */
+  perClass: Map<string, number>;
 }
 
 /** Mean confidence over the wrongly and the rightly completed non-stroke pixels. */
@@ -185,6 +190,7 @@ export async function evalLayout(opts: EvalLayoutOptions): Promise<EvalLayoutSum
     for (const keep of opts.keep) {
       const method: LayoutScore[] = [], baseline: LayoutScore[] = [];
       let ms = 0, confidenceWrong = 0, confidenceRight = 0;
+      const perClass = new Map<string, number>();
       for (const seed of opts.seeds) {
         const strokes = simulateStrokes(truth, { keep, seed });
         const t0 = Date.now();
@@ -192,6 +198,10 @@ export async function evalLayout(opts: EvalLayoutOptions): Promise<EvalLayoutSum
         ms += Date.now() - t0;
         const voronoi = nearestStrokeLabels(strokes);
         method.push(scoreLayout(truth, result.labels));
+        for (const [l, iou] of classIous(truth, result.labels)) {
+          const name = palette.classes[l - 1]?.name ?? String(l);
+          perClass.set(name, (perClass.get(name) ?? 0) + iou / opts.seeds.length);
+        }
         baseline.push(scoreLayout(truth, voronoi));
         const [cw, cr] = confidenceSplit(truth, strokes, result.labels, result.confidence);
         confidenceWrong += cw / opts.seeds.length;
@@ -212,6 +222,7 @@ export async function evalLayout(opts: EvalLayoutOptions): Promise<EvalLayoutSum
         ms: Math.round(ms / opts.seeds.length),
         confidenceWrong,
         confidenceRight,
+        perClass,
       };
       rows.push(row);
       console.log(
@@ -235,6 +246,8 @@ export async function evalLayout(opts: EvalLayoutOptions): Promise<EvalLayoutSum
       `${keep.toFixed(2)}   ${fmt(m)}  ${fmt(b)}          ${(m - b >= 0 ? '+' : '') + fmt(m - b)}       ${fmt(a)}      ${fmt(ba)}            ${Math.round(cw)} / ${Math.round(cr)}`,
     );
   }
+  console.log('\nPer class (IoU, mean over the seeds; a class drawn as several regions counts once):');
+  for (const r of rows) console.log(`${r.scene.padEnd(14)} ${r.keep.toFixed(2)}  ${[...r.perClass].map(([name, iou]) => `${name} ${fmt(iou)}`).join(', ')}`);
   const c = meanScore(ceiling);
   console.log(
     `\nCeiling check: given every pixel farther than ${CEILING_BAND_PX} px from an authored border as strokes, ` +

@@ -6,7 +6,7 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import { PNG } from 'pngjs';
 import { simulateStrokes } from '../../src/cli/eval-layout-strokes';
-import { scoreLayout } from '../../src/cli/eval-layout';
+import { classIous, scoreLayout } from '../../src/cli/eval-layout';
 import { labelMap, rect } from '../helpers/images';
 
 const ROOT = join(__dirname, '..', '..');
@@ -57,6 +57,10 @@ describe('simulated strokes', () => {
     const s = scoreLayout(t, p);
     expect(s.accuracy).toBeCloseTo(18 / 20);
     expect(s.miou).toBeCloseTo((10 / 12 + 8 / 10) / 2);
+    const ious = classIous(t, p);
+    expect([...ious.keys()]).toEqual([1, 2]);
+    expect(ious.get(1)).toBeCloseTo(10 / 12);
+    expect(ious.get(2)).toBeCloseTo(8 / 10);
   });
 });
 
@@ -101,6 +105,7 @@ describe('relayout eval-layout', () => {
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/wedge +0\.02 +\d\.\d{3} +\(\d\.\d{3}\)/);
     expect(r.stdout).toMatch(/Ceiling check/);
+    expect(r.stdout).toMatch(/wedge +0\.20 +sky \d\.\d{3}, water \d\.\d{3}/); // the per-class table
     const summary = JSON.parse(readFileSync(json, 'utf8')) as { keep: Record<string, Record<string, number>> };
     expect(Object.keys(summary)).toEqual(['keep']);
     expect(Object.keys(summary.keep)).toEqual(['0.02', '0.2']);
