@@ -88,6 +88,13 @@ export interface EngineParams {
    * blotches hill-below's new hills, whose copies are a speckle of per-location matches (see the README).
    */
   seamBlend: boolean;
+  /**
+   * A reference's pixels within this many px of another class of its layout take the colour of their
+   * class's pixels just inside: their own colour is partly that neighbour's (the evening-glow ridge's top
+   * pixels are half sunset), which in this photo borders something else (the kite photo's new hills came
+   * with a golden rim under a blue sky). The photo's own pixels stay: their neighbours are the same scene's.
+   */
+  referenceEdgePx: number;
 }
 
 export const DEFAULT_ENGINE_PARAMS: EngineParams = {
@@ -111,6 +118,7 @@ export const DEFAULT_ENGINE_PARAMS: EngineParams = {
   shiftColour: DEFAULT_SHIFT_MAP_PARAMS.colour,
   borderColour: true,
   seamBlend: false,
+  referenceEdgePx: 3,
 };
 
 /**
@@ -239,7 +247,7 @@ export async function runEngine(job: RelayoutJob, palette: Palette, runner: Runn
   const originalStats = classStats(job.original.labels, W, H), editedStats = classStats(edited.labels, W, H);
   const refStats = job.references.map((r) => classStats(r.layout.labels, r.layout.width, r.layout.height));
   const originalBoxes = originalStats.boxes, editedBoxes = editedStats.boxes;
-  const atlas = buildAtlas(job, compact, [originalBoxes, ...refStats.map((r) => r.boxes)], fromReference);
+  const atlas = buildAtlas(job, compact, [originalBoxes, ...refStats.map((r) => r.boxes)], fromReference, p.referenceEdgePx);
   lap('prepare');
 
   // Pyramid plan: dense attention over the crop where the atlas has ≤ coarseTokens locations; PatchMatch
@@ -673,7 +681,77 @@ function classesInOrder(labels: Uint8Array): number[] {
  * edit paints): everything else keeps the photo's own look, so the sky regenerated around a hill taken
  * from a sunset does not turn into that sunset's glow.
  */
-function buildAtlas(job: RelayoutJob, compact: Uint8Array, sourceBoxes: Int32Array[], fromReference: Uint8Array): Atlas {
+
+/** 1 for pixels within `r` px (Chebyshev) of a pixel of another label. */
+function classEdges(labels: Uint8Array, w: number, h: number, r: number): Uint8Array {
+  let edge = new Uint8Array(w * h);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const i = y * w + x, l = labels[i];
+      if ((x + 1 < w && labels[i + 1] !== l) || (x > 0 && labels[i - 1] !== l) || (y + 1 < h && labels[i + w] !== l) || (y > 0 && labels[i - w] !== l)) edge[i] = 1;
+    }
+  }
+  for (let k = 1; k < r; k++) {
+    const grown = new Uint8Array(edge);
+    for (let y = 0; y < h; y++) {
+      for (let x = 0; x < w; x++) {
+        if (!edge[y * w + x]) continue;
+        for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) {
+          const X = x + dx, Y = y + dy;
+          if (X >= 0 && Y >= 0 && X < w && Y < h) grown[Y * w + X] = 1;
+        }
+      }
+    }
+    edge = grown;
+  }
+  return edge;
+}
+
+/**
+ * Replaces, in a source's slice of the atlas image (starting at column `x0`), the colour of every pixel
+ * within `r` px of another label by the mean of its already-filled same-label 8-neighbours, one ring at
+ * a time from the class's inner pixels outward. A class with no pixel farther inside keeps its colours.
+ */
+function fillClassEdges(image: Plane, width: number, x0: number, labels: Uint8Array, w: number, h: number, r: number): void {
+  const edge = classEdges(labels, w, h, r);
+  const an = image.width * image.height;
+  const filled = Uint8Array.from(edge, (e) => (e ? 0 : 1));
+  let todo: number[] = [];
+  for (let i = 0; i < w * h; i++) if (edge[i]) todo.push(i);
+  // Ring by ring inward-out: a pixel is filled once a same-class 8-neighbour is; r + 1 rounds reach every
+  // edge pixel that has its class's inner pixels within r.
+  for (let ring = 0; ring <= r && todo.length; ring++) {
+    const now: number[] = [], later: number[] = [];
+    for (const i of todo) {
+      const x = i % w, y = (i - x) / w;
+      let n = 0, s0 = 0, s1 = 0, s2 = 0;
+      for (let dy = -1; dy <= 1; dy++) {
+        for (let dx = -1; dx <= 1; dx++) {
+          const X = x + dx, Y = y + dy, j = Y * w + X;
+          if (X < 0 || Y < 0 || X >= w || Y >= h || !filled[j] || labels[j] !== labels[i]) continue;
+          const aj = Y * width + x0 + X;
+          s0 += image.data[aj];
+          s1 += image.data[an + aj];
+          s2 += image.data[2 * an + aj];
+          n++;
+        }
+      }
+      if (!n) {
+        later.push(i);
+        continue;
+      }
+      const ai = y * width + x0 + x;
+      image.data[ai] = s0 / n;
+      image.data[an + ai] = s1 / n;
+      image.data[2 * an + ai] = s2 / n;
+      now.push(i);
+    }
+    for (const i of now) filled[i] = 1;
+    todo = later;
+  }
+}
+
+function buildAtlas(job: RelayoutJob, compact: Uint8Array, sourceBoxes: Int32Array[], fromReference: Uint8Array, referenceEdgePx: number): Atlas {
   // Copyable source pixels: everything but an explicit region to regenerate (see runEngine).
   const sources = [{ image: job.image, labels: job.original.labels, masked: job.extraMask ?? null }, ...job.references.map((r) => ({ image: r.image, labels: r.layout.labels, masked: null }))];
   const offsets: number[] = [];
@@ -709,6 +787,7 @@ function buildAtlas(job: RelayoutJob, compact: Uint8Array, sourceBoxes: Int32Arr
         valid.data[ai] = (masked && masked[si]) || !copyable[l] ? 0 : 1;
       }
     }
+    if (k > 0 && referenceEdgePx > 0) fillClassEdges(image, width, offsets[k], sl, sw, sh, referenceEdgePx);
   });
   return { width, height, image, labels, valid, pos, offsets };
 }

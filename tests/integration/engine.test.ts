@@ -178,6 +178,31 @@ test('a reference supplies only what the photo lacks or the edit paints: the sky
   expect(green).toBe(30 * 24); // the painted trees come from the reference
 });
 
+test("a reference's pixels along its class borders do not bring that photo's neighbour's light (a rim of sunset on copied hills)", async () => {
+  const j = job();
+  j.edited.labels.set(j.original.labels);
+  rect(j.edited, 30, 28, 60, 52, TREE);
+  // The reference: trees under a red sky, their top two rows lit yellow by it.
+  const refImage: RgbaImage = { width: 48, height: 40, data: new Uint8Array(48 * 40 * 4) };
+  const refLayout = labelMap(48, 40, SKY);
+  rect(refLayout, 0, 20, 48, 40, TREE);
+  for (let i = 0; i < 48 * 40; i++) {
+    const y = Math.floor(i / 48);
+    refImage.data.set(y < 20 ? [230, 40, 30, 255] : y < 22 ? [240, 220, 60, 255] : [30, 150 + (i % 13), 40, 255], i * 4);
+  }
+  const yellowTrees = async (referenceEdgePx: number): Promise<number> => {
+    const r = await runEngine({ ...j, references: [{ image: refImage, layout: refLayout }] }, ADE20K, runner, { params: { referenceEdgePx } });
+    let n = 0;
+    for (let i = 0; i < 96 * 64; i++) {
+      const p = i * 4;
+      if (j.edited.labels[i] === TREE && r.image.data[p] > 150 && r.image.data[p + 1] > 150 && r.image.data[p + 2] < 120) n++;
+    }
+    return n;
+  };
+  expect(await yellowTrees(0)).toBeGreaterThan(20); // the rim comes along with the trees' top rows…
+  expect(await yellowTrees(3)).toBe(0); // …unless those rows take the colour of the trees inside
+});
+
 test('a hole covering the whole image needs a reference, and works with one', async () => {
   const j = job();
   const extraMask = new Uint8Array(96 * 64).fill(1);
