@@ -28,8 +28,8 @@ interface Measurement {
   repeats: number;
 }
 
-/** Bilinear RGBA resize (the bench only needs a plausible photo of the requested size). */
-function resizeRgba(img: RgbaImage, w: number, h: number): RgbaImage {
+/** Bilinear RGBA resize (the benches only need a plausible photo of the requested size). */
+export function resizeRgba(img: RgbaImage, w: number, h: number): RgbaImage {
   const out = new Uint8Array(w * h * 4);
   const sx = img.width / w, sy = img.height / h;
   for (let y = 0; y < h; y++) {
@@ -47,7 +47,7 @@ function resizeRgba(img: RgbaImage, w: number, h: number): RgbaImage {
 }
 
 /** Size with the sample's 16:10 aspect and about `mp` megapixels. */
-function sizeFor(mp: number): [number, number] {
+export function sizeFor(mp: number): [number, number] {
   const h = Math.round(Math.sqrt((mp * 1e6 * 10) / 16));
   return [Math.round((h * 16) / 10), h];
 }
@@ -91,10 +91,13 @@ async function benchWorker(opts: { mp: number; threads: number; repeats: number;
   process.stdout.write(`${JSON.stringify(m)}\n`);
 }
 
-function runChild(args: string[]): Measurement {
-  const out = execFileSync(process.execPath, [process.argv[1], 'bench', '--worker', ...args], { encoding: 'utf8', maxBuffer: 1 << 24 });
-  return JSON.parse(out.trim().split('\n').pop()!) as Measurement;
+/** Runs `relayout <command> --worker …args` in a child process and parses the JSON line it prints last. */
+export function runWorker<T>(command: string, args: string[]): T {
+  const out = execFileSync(process.execPath, [process.argv[1], command, '--worker', ...args], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  return JSON.parse(out.trim().split('\n').pop()!) as T;
 }
+
+const runChild = (args: string[]): Measurement => runWorker<Measurement>('bench', args);
 
 /**
  * Dense against sparse attention at one pyramid level f, on the 1 MP input: "dense" attends from every

@@ -29,6 +29,7 @@ import { listScenes, loadScene, rasterizeEdit, rasterizeOriginal, scenePalette, 
 import { compareSheet } from './sheet';
 import { registerEval } from './eval';
 import { registerBench } from './bench';
+import { registerBenchLayout } from './bench-layout';
 import { registerComplete } from './complete';
 import { registerEvalLayout } from './eval-layout';
 import { equalImages } from './compare';
@@ -268,6 +269,7 @@ export function buildProgram(): Command {
     .action((opts: { root: string; check?: boolean }) => rasterizeCommand(opts));
   registerEval(program);
   registerBench(program);
+  registerBenchLayout(program);
   registerComplete(program);
   registerEvalLayout(program);
   registerRemote(program);

@@ -61,3 +61,27 @@ test('bench measures one small size with one thread and writes the JSON runs', (
   expect(run0.peakRssMB).toBeGreaterThan(20);
   expect(Object.keys(run0.stages)).toEqual(expect.arrayContaining(['warp', 'harmonize']));
 }, 180_000);
+
+test('bench-layout times one small completion and writes the JSON runs with the time by stage', () => {
+  const tmp = mkdtempSync(join(tmpdir(), 'relayout-bench-layout-'));
+  const json = join(tmp, 'bench-layout.json');
+  const r = run('bench-layout', '--sizes', '0.3', '--keep', '0.05', '--repeats', '1', '--json', json);
+  expect(r.stderr).toBe('');
+  expect(r.status).toBe(0);
+  expect(r.stdout).toMatch(/0\.3 +0\.05 +5\.\d% +\d+\.\d\d +\d+ +forest\+flood \d+%/);
+  const res = JSON.parse(readFileSync(json, 'utf8'));
+  expect(res.runs).toHaveLength(1);
+  const m = res.runs[0];
+  expect(m.megapixels).toBeGreaterThan(0.29);
+  expect(m.megapixels).toBeLessThan(0.31);
+  expect(m.keep).toBe(0.05);
+  expect(m.strokeFraction).toBeGreaterThan(0.03); // about 5 % of every class
+  expect(m.strokeFraction).toBeLessThan(0.07);
+  expect(m.medianSeconds).toBeGreaterThan(0);
+  expect(m.peakRssMB).toBeGreaterThan(10);
+  // Every stage is timed, and together they are the completion's time (within the timer's rounding).
+  expect(Object.keys(m.stages)).toEqual(['forest+flood', 'self-training+islands', 'confidence', 'upsample', 'border pass', 'strokes+finish']);
+  const total = Object.values(m.stages as Record<string, number>).reduce((a, b) => a + b, 0);
+  expect(total).toBeGreaterThan(0.8 * m.medianSeconds);
+  expect(total).toBeLessThanOrEqual(m.medianSeconds * 1.001);
+}, 120_000);
