@@ -21,6 +21,7 @@ import { Detail, RelayoutJob } from './job';
 import { compositeKnown, cropPlane, downsample2, downsample2ByLabel, Plane, plane, pushPull, resizeBilinear, sampleNearest } from './planes';
 import { matchBorderColours } from './border-colour';
 import { addSeamOffsets, classTones, SeamLevel, seamOffsets } from './seam-blend';
+import { fillFromClass, unusablePixels } from './label-fallback';
 import { classTexture, coherentShifts, DEFAULT_SHIFT_MAP_PARAMS, isShifted } from './shift-map';
 import { FloatTensor, Runner, tensor } from './tensor';
 
@@ -95,6 +96,12 @@ export interface EngineParams {
    * with a golden rim under a blue sky). The photo's own pixels stay: their neighbours are the same scene's.
    */
   referenceEdgePx: number;
+  /**
+   * Whether regenerated pixels that the full-resolution warp had no copy of their own class for (a block
+   * straddling a new ridge, all of whose candidates land on the source's sky) take their class's colour
+   * nearby instead (src/inference/label-fallback.ts).
+   */
+  labelFallback: boolean;
 }
 
 export const DEFAULT_ENGINE_PARAMS: EngineParams = {
@@ -119,6 +126,7 @@ export const DEFAULT_ENGINE_PARAMS: EngineParams = {
   borderColour: true,
   seamBlend: false,
   referenceEdgePx: 3,
+  labelFallback: true,
 };
 
 /**
@@ -457,6 +465,14 @@ export async function runEngine(job: RelayoutJob, palette: Palette, runner: Runn
         params: tensor(Float32Array.from([p.gamma, p.beta, p.labelPenalty, fs]), [4]),
       }, 0.8 + (0.1 * r0) / ph, 1);
       for (let c = 0; c < 3; c++) warpedFull.data.set(w.warped.data.subarray(c * bw * hb, (c + 1) * bw * hb), c * bw * bh + yA * bw);
+    }
+    if (p.labelFallback) {
+      const flagged = unusablePixels({
+        particles: particles!.data, M, tw, th, scale: fs, px0, py0, bx0, by0, labels: tgtLabelsBox, regen: regenerated(mask.mask, knownBox.data, W, bx0, by0, bw, bh),
+        srcLabels: atlas.labels, srcValid: atlas.valid,
+      });
+      warpedFull = fillFromClass(warpedFull, tgtLabelsBox, flagged);
+      lap('label-fallback');
     }
   } else {
     warpedFull = cropPlane(warped!, bx0 - rs.x0, by0 - rs.y0, bw, bh);

@@ -203,6 +203,27 @@ test("a reference's pixels along its class borders do not bring that photo's nei
   expect(await yellowTrees(3)).toBe(0); // …unless those rows take the colour of the trees inside
 });
 
+test('below the finest searched level, pixels of a new class border whose block copied the other class take their own class\'s colour', async () => {
+  // A thin band of water (rows 56..63) raised far into the sky with a slanted top edge, on a search that
+  // stops at 1/8 resolution (coarseTokens and searchPixels 100): the blocks along the new shore copy sky for the class
+  // that holds most of them, and their neighbours' water copies, moved up to them, land on sky too.
+  const { image, layout } = skyOverWater(96, 64, 56, textured);
+  const edited = labelMap(96, 64);
+  edited.labels.set(layout.labels);
+  for (let x = 10; x < 86; x++) for (let y = 22 + Math.floor((x - 10) / 4); y < 56; y++) edited.labels[y * 96 + x] = WATER;
+  const j: RelayoutJob = { image, original: layout, edited, references: [], seed: 3 };
+  const skyLike = async (labelFallback: boolean): Promise<number> => {
+    const r = await runEngine(j, ADE20K, runner, { params: { coarseTokens: 100, searchPixels: 100, labelFallback } });
+    expect(r.levels[r.levels.length - 1]).toBe(1);
+    expect(r.levels.length).toBeGreaterThan(1); // searched coarser, then the full-resolution warp
+    let n = 0;
+    for (let i = 0; i < 96 * 64; i++) if (j.edited.labels[i] === WATER && j.original.labels[i] === SKY && r.image.data[i * 4] > 70) n++; // sky red is 90+, water's 20
+    return n;
+  };
+  expect(await skyLike(false)).toBeGreaterThan(10);
+  expect(await skyLike(true)).toBe(0);
+});
+
 test('a hole covering the whole image needs a reference, and works with one', async () => {
   const j = job();
   const extraMask = new Uint8Array(96 * 64).fill(1);
