@@ -50,16 +50,16 @@ export function classIous(truth: LabelMap, pred: LabelMap): Map<number, number> 
   return ious;
 }
 
-/** Scores a completed layout against the truth (classes are those present in the truth). */
-export function scoreLayout(truth: LabelMap, pred: LabelMap): LayoutScore {
+/** Scores a completed layout against the truth (classes are those present in the truth); `ious` when already computed. */
+export function scoreLayout(truth: LabelMap, pred: LabelMap, ious = classIous(truth, pred)): LayoutScore {
   let correct = 0, total = 0;
   for (let i = 0; i < truth.labels.length; i++) {
     if (!truth.labels[i]) continue;
     total++;
     if (pred.labels[i] === truth.labels[i]) correct++;
   }
-  const ious = [...classIous(truth, pred).values()];
-  return { miou: ious.length ? ious.reduce((a, b) => a + b, 0) / ious.length : 0, accuracy: total ? correct / total : 0 };
+  const values = [...ious.values()];
+  return { miou: values.length ? values.reduce((a, b) => a + b, 0) / values.length : 0, accuracy: total ? correct / total : 0 };
 }
 
 function meanScore(scores: LayoutScore[]): LayoutScore {
@@ -197,8 +197,9 @@ export async function evalLayout(opts: EvalLayoutOptions): Promise<EvalLayoutSum
         const result = await completeLayout(photo, strokes, { tuning: opts.tuning });
         ms += Date.now() - t0;
         const voronoi = nearestStrokeLabels(strokes);
-        method.push(scoreLayout(truth, result.labels));
-        for (const [l, iou] of classIous(truth, result.labels)) {
+        const ious = classIous(truth, result.labels);
+        method.push(scoreLayout(truth, result.labels, ious));
+        for (const [l, iou] of ious) {
           const name = palette.classes[l - 1]?.name ?? String(l);
           perClass.set(name, (perClass.get(name) ?? 0) + iou / opts.seeds.length);
         }

@@ -437,6 +437,12 @@ export async function runEngine(job: RelayoutJob, palette: Palette, runner: Runn
   const bw = Math.min(rs.x1, b.x1 + PAD) - bx0, bh = Math.min(rs.y1, b.y1 + PAD) - by0;
   const photoBox = cropPlane(atlas.image, bx0, by0, bw, bh);
   const knownBox = cropPlane(guideKnown, bx0 - x0, by0 - y0, bw, bh);
+  // The pixels actually regenerated: the mask less the band pixels that guide. Those keep their class
+  // with nothing foreign near them, so their own bytes are the best answer; regenerated, the sky right
+  // around a moved kite took the lighter sky from around the original kite (a halo), and the sky right
+  // above raised hills the glow along the original ridge (a bright rim). The seam rings are counted from
+  // the regenerated pixels' border, so they fade into kept band pixels as into untouched ones.
+  const regen = regenerated(mask.mask, knownBox.data, W, bx0, by0, bw, bh);
   let warpedFull: Plane;
   if (fs > 1) {
     const [, , tw, th] = cropAt(fs);
@@ -468,8 +474,7 @@ export async function runEngine(job: RelayoutJob, palette: Palette, runner: Runn
     }
     if (p.labelFallback) {
       const flagged = unusablePixels({
-        particles: particles!.data, M, tw, th, scale: fs, px0, py0, bx0, by0, labels: tgtLabelsBox, regen: regenerated(mask.mask, knownBox.data, W, bx0, by0, bw, bh),
-        srcLabels: atlas.labels, srcValid: atlas.valid,
+        particles: particles!.data, M, tw, th, scale: fs, px0, py0, bx0, by0, labels: tgtLabelsBox, regen, srcLabels: atlas.labels, srcValid: atlas.valid,
       });
       warpedFull = fillFromClass(warpedFull, tgtLabelsBox, flagged);
       lap('label-fallback');
@@ -478,12 +483,6 @@ export async function runEngine(job: RelayoutJob, palette: Palette, runner: Runn
     warpedFull = cropPlane(warped!, bx0 - rs.x0, by0 - rs.y0, bw, bh);
   }
   const alpha: Plane = { width: bw, height: bh, channels: 1, data: boxUnit(mask.alpha, W, bx0, by0, bw, bh) };
-  // The pixels actually regenerated: the mask less the band pixels that guide. Those keep their class
-  // with nothing foreign near them, so their own bytes are the best answer; regenerated, the sky right
-  // around a moved kite took the lighter sky from around the original kite (a halo), and the sky right
-  // above raised hills the glow along the original ridge (a bright rim). The seam rings are counted from
-  // the regenerated pixels' border, so they fade into kept band pixels as into untouched ones.
-  const regen = regenerated(mask.mask, knownBox.data, W, bx0, by0, bw, bh);
   const seam = seamWeights(regen, original.labels, edited.labels, W, bx0, by0, bw, bh, p.seamPx);
   lap('prepare');
   const labelsBox = cropPlane(tgtLabelsFull, bx0 - x0, by0 - y0, bw, bh);
@@ -692,13 +691,10 @@ function classesInOrder(labels: Uint8Array): number[] {
 }
 
 /**
- * Photo and references side by side (each at a multiple of ALIGN), with labels, validity and positions.
- * A reference's pixels are valid only for the classes in `fromReference` (those the photo lacks or the
- * edit paints): everything else keeps the photo's own look, so the sky regenerated around a hill taken
- * from a sunset does not turn into that sunset's glow.
+ * 1 for pixels within `r` px (Chebyshev) of another label: those with a 4-neighbour of another label,
+ * grown r − 1 times. (Not `borderCells` of the completion: that one also marks the pixel beside a
+ * vertical step, a ring one pixel wider in places.)
  */
-
-/** 1 for pixels within `r` px (Chebyshev) of a pixel of another label. */
 function classEdges(labels: Uint8Array, w: number, h: number, r: number): Uint8Array {
   let edge = new Uint8Array(w * h);
   for (let y = 0; y < h; y++) {
@@ -712,9 +708,8 @@ function classEdges(labels: Uint8Array, w: number, h: number, r: number): Uint8A
     for (let y = 0; y < h; y++) {
       for (let x = 0; x < w; x++) {
         if (!edge[y * w + x]) continue;
-        for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) {
-          const X = x + dx, Y = y + dy;
-          if (X >= 0 && Y >= 0 && X < w && Y < h) grown[Y * w + X] = 1;
+        for (let yy = Math.max(0, y - 1); yy <= Math.min(h - 1, y + 1); yy++) {
+          for (let xx = Math.max(0, x - 1); xx <= Math.min(w - 1, x + 1); xx++) grown[yy * w + xx] = 1;
         }
       }
     }
@@ -767,6 +762,12 @@ function fillClassEdges(image: Plane, width: number, x0: number, labels: Uint8Ar
   }
 }
 
+/**
+ * Photo and references side by side (each at a multiple of ALIGN), with labels, validity and positions.
+ * A reference's pixels are valid only for the classes in `fromReference` (those the photo lacks or the
+ * edit paints): everything else keeps the photo's own look, so the sky regenerated around a hill taken
+ * from a sunset does not turn into that sunset's glow.
+ */
 function buildAtlas(job: RelayoutJob, compact: Uint8Array, sourceBoxes: Int32Array[], fromReference: Uint8Array, referenceEdgePx: number): Atlas {
   // Copyable source pixels: everything but an explicit region to regenerate (see runEngine).
   const sources = [{ image: job.image, labels: job.original.labels, masked: job.extraMask ?? null }, ...job.references.map((r) => ({ image: r.image, labels: r.layout.labels, masked: null }))];

@@ -35,6 +35,19 @@ function greyImage(W: number, H: number, grey: (x: number, y: number) => number)
   return photo;
 }
 
+/** A W×H sky of colour `rgb` with seeded grey noise of ±8 levels per pixel. */
+function noisySky(W: number, H: number, seed: number, rgb: readonly number[]): RgbaImage {
+  const photo = solid(W, H, [0, 0, 0]);
+  const next = lcg(seed);
+  for (let y = 0; y < H; y++) {
+    for (let x = 0; x < W; x++) {
+      const d = (next() % 17) - 8;
+      fill(photo, x, y, x + 1, y + 1, [rgb[0] + d, rgb[1] + d, rgb[2] + d]);
+    }
+  }
+  return photo;
+}
+
 /** One stroke far left (class 1) and one far right (class 2) of a 160×60 image, not equally far from x = 52. */
 function leftRightStrokes(): LabelMap {
   const strokes = labelMap(160, 60);
@@ -125,14 +138,7 @@ describe('completeLayout', () => {
     // A noisy blue sky; a "kite" of four shaded panels (red, purple, green, yellow) at x 40..80, y 20..60.
     // Kite strokes cross the first three panels only; a sky stroke runs 4 px right of the yellow one.
     const W = 120, H = 80;
-    const photo = solid(W, H, [0, 0, 0]);
-    const next = lcg(3);
-    for (let y = 0; y < H; y++) {
-      for (let x = 0; x < W; x++) {
-        const d = (next() % 17) - 8;
-        fill(photo, x, y, x + 1, y + 1, [70 + d, 110 + d, 180 + d]);
-      }
-    }
+    const photo = noisySky(W, H, 3, [70, 110, 180]);
     const panels = [[200, 40, 40], [120, 50, 150], [40, 160, 70], [230, 210, 40]];
     panels.forEach((c, k) => {
       for (let y = 20; y < 60; y++) fill(photo, 40 + 10 * k, y, 50 + 10 * k, y + 1, c.map((v) => Math.min(255, Math.round(v * (0.6 + (y - 20) / 60)))));
@@ -164,14 +170,7 @@ describe('completeLayout', () => {
     // unstroked deep-blue panel (x 50..58) that the sky reaches first, and a yellow wing (x 58..80) that
     // the kite's flood can reach only through that panel.
     const W = 120, H = 80;
-    const photo = solid(W, H, [0, 0, 0]);
-    const next = lcg(5);
-    for (let y = 0; y < H; y++) {
-      for (let x = 0; x < W; x++) {
-        const d = (next() % 17) - 8;
-        fill(photo, x, y, x + 1, y + 1, [70 + d, 105 + d, 160 + d]);
-      }
-    }
+    const photo = noisySky(W, H, 5, [70, 105, 160]);
     const RED = [200, 40, 40], YELLOW = [230, 210, 40], DEEP_BLUE = [25, 50, 200];
     fill(photo, 30, 20, 50, 40, RED);
     fill(photo, 30, 40, 50, 60, YELLOW);
