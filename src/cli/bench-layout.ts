@@ -16,12 +16,12 @@ const SCENE = 'samples/evening-glow';
 
 /**
  * The completion's stages, by the progress fraction it reports when each ends (see completeLayout):
- * the first forest and flood, self-training and islands, the confidence floods, upsampling to full
+ * the first forest and flood, self-training, islands and closure, the confidence floods, upsampling to full
  * resolution, the full-resolution border pass.
  */
 const STAGES: [number, string][] = [
   [0.2, 'forest+flood'],
-  [0.3, 'self-training+islands'],
+  [0.3, 'self-training+islands+closure'],
   [0.45, 'confidence'],
   [0.6, 'upsample'],
   [0.9, 'border pass'],

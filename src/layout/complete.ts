@@ -19,6 +19,7 @@ import {
 } from './complete-coarse';
 import { floodLabels } from './complete-flood';
 import { islandSeeds } from './complete-islands';
+import { closeObjectBays } from './complete-closure';
 import { localColourDoubt } from './complete-local';
 import { cellFeatures, forestPosterior } from './complete-forest';
 
@@ -62,6 +63,13 @@ export interface CompletionTuning {
   islandReject: number;
   islandCells: number;
   islandReach: number;
+  /**
+   * Closure (`complete-closure.ts`): objects of at most `closureShare` of the grid's cells, floating in
+   * one class, take the bays of their convex hull that a colour step of `closureEdge` shuts off from
+   * the rest of that class. `closureShare` 0 turns it off.
+   */
+  closureShare: number;
+  closureEdge: number;
 }
 
 export const DEFAULT_TUNING: CompletionTuning = {
@@ -81,6 +89,8 @@ export const DEFAULT_TUNING: CompletionTuning = {
   islandReject: 180,
   islandCells: 30,
   islandReach: 10,
+  closureShare: 0.02,
+  closureEdge: 30,
 };
 
 export interface CompleteOptions {
@@ -155,7 +165,8 @@ const marginConfidence = (margin: number): number => 1 - Math.pow(0.5, margin / 
  * Coarse to fine: on a grid of about `coarsePixels` cells, labels flood outward from the strokes in
  * order of the strongest colour-or-texture edge their path has crossed (a marker watershed), slowed
  * where a cell does not look like the class (a random forest learnt from the stroke cells, then once more
- * from the strokes plus the cells the first flood and forest agree on); then, in the cells around every
+ * from the strokes plus the cells the first flood and forest agree on); small objects then take the
+ * bays of their outline that an edge shuts off (`complete-closure.ts`); then, in the cells around every
  * border, the same flood runs again at full resolution so borders snap to the photo's edges. Strokes
  * are kept exactly.
  * With `opts.previous`, see CompleteOptions.previous.
@@ -206,6 +217,10 @@ export async function completeLayout(photo: RgbaImage, sparse: LabelMap, opts: C
     const rule = { accept: tuning.islandAccept, reject: tuning.islandReject, minCells: tuning.islandCells, reach: tuning.islandReach };
     const withIslands = islandSeeds(coarse.label, coarseSeeds, w, h, classes, evidence.penalty, rule);
     if (withIslands) coarse = flood(withIslands);
+  }
+  if (tuning.closureShare > 0) {
+    const rule = { maxCells: tuning.closureShare * w * h, join: 3, hostShare: 0.75, mouthEdge: tuning.closureEdge, minCells: 10 };
+    closeObjectBays(coarse.label, coarseSeeds, cellRgb, w, h, classes, rule);
   }
   await step(0.3);
 

@@ -80,7 +80,7 @@ test('bench-layout times one small completion and writes the JSON runs with the 
   expect(m.medianSeconds).toBeGreaterThan(0);
   expect(m.peakRssMB).toBeGreaterThan(10);
   // Every stage is timed, and together they are the completion's time (within the timer's rounding).
-  expect(Object.keys(m.stages)).toEqual(['forest+flood', 'self-training+islands', 'confidence', 'upsample', 'border pass', 'strokes+finish']);
+  expect(Object.keys(m.stages)).toEqual(['forest+flood', 'self-training+islands+closure', 'confidence', 'upsample', 'border pass', 'strokes+finish']);
   const total = Object.values(m.stages as Record<string, number>).reduce((a, b) => a + b, 0);
   expect(total).toBeGreaterThan(0.8 * m.medianSeconds);
   expect(total).toBeLessThanOrEqual(m.medianSeconds * 1.001);

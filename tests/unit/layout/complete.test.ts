@@ -196,6 +196,37 @@ describe('completeLayout', () => {
     expect(skyKite).toBe(0);
   });
 
+  test("an unstroked panel of a sky-like colour inside the kite's outline goes to the kite (closure)", async () => {
+    // A noisy grey-blue sky, 320×200 (one pixel per cell); a kite at x 100..130, y 60..84 whose red frame
+    // is stroked and whose deep-blue panel (x 108..130, y 66..78), open to the sky on its right, is not.
+    // The panel is nearer the sky's colour than the red's, so the flood gives it to the sky; closure
+    // gives it back, since the panel's edge shuts it off from the sky.
+    const W = 320, H = 200;
+    const photo = noisySky(W, H, 7, [70, 105, 160]);
+    fill(photo, 100, 60, 130, 84, [200, 40, 40]);
+    fill(photo, 108, 66, 130, 78, [35, 70, 205]);
+    const strokes = labelMap(W, H);
+    rect(strokes, 102, 62, 105, 82, 2);
+    rect(strokes, 10, 10, 310, 13, 1);
+    rect(strokes, 10, 180, 310, 183, 1);
+    rect(strokes, 200, 20, 203, 170, 1);
+    const panel = (map: LabelMap): number => {
+      let k = 0;
+      for (let y = 66; y < 78; y++) for (let x = 108; x < 130; x++) if (at(map, x, y) === 2) k++;
+      return k;
+    };
+    const kiteOutside = (map: LabelMap): number => {
+      let k = 0;
+      for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) if (at(map, x, y) === 2 && (x < 99 || x > 130 || y < 59 || y > 84)) k++;
+      return k;
+    };
+    const without = (await completeLayout(photo, strokes, { tuning: { closureShare: 0 } })).labels;
+    const closed = (await completeLayout(photo, strokes)).labels;
+    expect(panel(without)).toBeLessThan(0.1 * 22 * 12);
+    expect(panel(closed)).toBeGreaterThanOrEqual(0.95 * 22 * 12);
+    expect(kiteOutside(closed)).toBe(0);
+  });
+
   test('refinement snaps a diagonal edge that the coarse grid can only follow in steps', async () => {
     const photo = solid(96, 64, [30, 140, 60]);
     for (let y = 0; y < 64; y++) fill(photo, Math.floor(20 + y * 0.8), y, 96, y + 1, [230, 220, 200]);
