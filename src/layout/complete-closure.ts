@@ -5,6 +5,7 @@
 // *through* an object (the gap of a handle, the water between two boats) is open to the rest of its
 // class with no edge and stays as it is. Pure typed-array code.
 import { connectedComponents } from './mask';
+import { dilateCells } from './complete-coarse';
 
 export interface ClosureRule {
   /** Only objects (one class's cells, gaps of up to `join` cells bridged) of at most this many cells. */
@@ -83,7 +84,10 @@ export function closeObjectBays(
     let total = 0;
     for (let j = 0; j < n; j++) if (labels[j] === c) (own[j] = 1), total++;
     if (total === 0) continue;
-    for (const object of connectedComponents(dilate(own, w, h, rule.join), w, h)) {
+    // Pieces within `join` cells of each other are one object (each 3 × 3 dilation bridges one more cell).
+    let joined: Uint8Array = own;
+    for (let r = 0; r < rule.join; r++) joined = dilateCells(joined, w, h);
+    for (const object of connectedComponents(joined, w, h)) {
       const cells = Array.from(object.pixels).filter((j) => own[j]);
       if (cells.length === 0 || cells.length > rule.maxCells || !cells.some((j) => seeds[j] === c)) continue;
       const host = hostOf(cells, own, labels, w, n, rule.hostShare);
@@ -118,7 +122,7 @@ function hostOf(cells: number[], own: Uint8Array, labels: Uint8Array, w: number,
   return 0;
 }
 
-/** Mean colour step from a bay's cells to the host's cells outside it; 0 when it has none (enclosed). */
+/** Mean colour step from a bay's cells to the host's cells outside it; Infinity when it has none (a hole, enclosed). */
 function mouthStep(bay: number[], labels: Uint8Array, host: number, rgb: Float32Array, w: number, n: number): number {
   const inBay = new Uint8Array(n);
   for (const j of bay) inBay[j] = 1;
@@ -130,7 +134,6 @@ function mouthStep(bay: number[], labels: Uint8Array, host: number, rgb: Float32
       steps++;
     }
   }
-  // A bay with no host outside it is a hole in the object, shut off on every side.
   return steps ? sum / steps : Infinity;
 }
 
@@ -154,28 +157,4 @@ function smoothGroups(cells: number[], rgb: Float32Array, w: number, n: number, 
     groups.push(group);
   }
   return groups;
-}
-
-/** Square dilation by `r` cells (rows, then columns). */
-function dilate(bits: Uint8Array, w: number, h: number, r: number): Uint8Array {
-  if (r <= 0) return bits;
-  const pass = (src: Uint8Array, step: number, len: number, lines: number, lineStep: number): Uint8Array => {
-    const out = new Uint8Array(src.length);
-    for (let line = 0; line < lines; line++) {
-      const base = line * lineStep;
-      // Two sweeps: within r of the last set cell on either side.
-      let last = -Infinity;
-      for (let t = 0; t < len; t++) {
-        if (src[base + t * step]) last = t;
-        if (t - last <= r) out[base + t * step] = 1;
-      }
-      last = Infinity;
-      for (let t = len - 1; t >= 0; t--) {
-        if (src[base + t * step]) last = t;
-        if (last - t <= r) out[base + t * step] = 1;
-      }
-    }
-    return out;
-  };
-  return pass(pass(bits, 1, w, h, w), w, h, w, 1);
 }

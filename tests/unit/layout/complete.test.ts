@@ -17,6 +17,13 @@ function fill(img: RgbaImage, x0: number, y0: number, x1: number, y1: number, rg
 
 const at = (map: LabelMap, x: number, y: number): number => map.labels[y * map.width + x];
 
+/** Pixels of label `l` where `where(x, y)` holds. */
+function countLabel(map: LabelMap, l: number, where: (x: number, y: number) => boolean): number {
+  let k = 0;
+  for (let y = 0; y < map.height; y++) for (let x = 0; x < map.width; x++) if (at(map, x, y) === l && where(x, y)) k++;
+  return k;
+}
+
 /** A seeded linear congruential generator: each call gives the next top byte (0..255). */
 function lcg(seed: number): () => number {
   let s = seed;
@@ -181,19 +188,13 @@ describe('completeLayout', () => {
     rect(strokes, 8, 10, 10, 70, 1);
     rect(strokes, 100, 10, 102, 70, 1);
     rect(strokes, 20, 70, 110, 72, 1);
-    const wing = (map: LabelMap): number => {
-      let n = 0;
-      for (let y = 20; y < 60; y++) for (let x = 58; x < 80; x++) if (at(map, x, y) === 2) n++;
-      return n;
-    };
+    const wing = (map: LabelMap): number => countLabel(map, 2, (x, y) => x >= 58 && x < 80 && y >= 20 && y < 60);
     const withIslands = (await completeLayout(photo, strokes)).labels;
     const without = (await completeLayout(photo, strokes, { tuning: { islandCells: 0 } })).labels;
     expect(at(without, 54, 40)).toBe(1); // the sky takes the deep-blue panel…
     expect(wing(without)).toBe(0); // …and, without islands, the wing beyond it
     expect(wing(withIslands)).toBeGreaterThanOrEqual(0.95 * 22 * 40);
-    let skyKite = 0;
-    for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) if (at(withIslands, x, y) === 2 && (x < 28 || x >= 82 || y < 18 || y >= 62)) skyKite++;
-    expect(skyKite).toBe(0);
+    expect(countLabel(withIslands, 2, (x, y) => x < 28 || x >= 82 || y < 18 || y >= 62)).toBe(0);
   });
 
   test("an unstroked panel of a sky-like colour inside the kite's outline goes to the kite (closure)", async () => {
@@ -210,16 +211,8 @@ describe('completeLayout', () => {
     rect(strokes, 10, 10, 310, 13, 1);
     rect(strokes, 10, 180, 310, 183, 1);
     rect(strokes, 200, 20, 203, 170, 1);
-    const panel = (map: LabelMap): number => {
-      let k = 0;
-      for (let y = 66; y < 78; y++) for (let x = 108; x < 130; x++) if (at(map, x, y) === 2) k++;
-      return k;
-    };
-    const kiteOutside = (map: LabelMap): number => {
-      let k = 0;
-      for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) if (at(map, x, y) === 2 && (x < 99 || x > 130 || y < 59 || y > 84)) k++;
-      return k;
-    };
+    const panel = (map: LabelMap): number => countLabel(map, 2, (x, y) => x >= 108 && x < 130 && y >= 66 && y < 78);
+    const kiteOutside = (map: LabelMap): number => countLabel(map, 2, (x, y) => x < 99 || x > 130 || y < 59 || y > 84);
     const without = (await completeLayout(photo, strokes, { tuning: { closureShare: 0 } })).labels;
     const closed = (await completeLayout(photo, strokes)).labels;
     expect(panel(without)).toBeLessThan(0.1 * 22 * 12);
