@@ -21,7 +21,7 @@ import { floodLabels } from './complete-flood';
 import { islandSeeds } from './complete-islands';
 import { closeObjectBays } from './complete-closure';
 import { localColourDoubt } from './complete-local';
-import { cellFeatures, forestPosterior } from './complete-forest';
+import { cellFeatures, DEFAULT_FOREST, forestPosterior } from './complete-forest';
 
 export { nearestStrokeLabels } from './complete-baseline';
 
@@ -70,6 +70,11 @@ export interface CompletionTuning {
    */
   closureShare: number;
   closureEdge: number;
+  /**
+   * Seed of the forest's random draws. Fixed, so a completion is reproducible; where strokes leave a
+   * colour unexplained (an unstroked kite panel) the result can depend on it, which tests measure.
+   */
+  forestSeed: number;
 }
 
 export const DEFAULT_TUNING: CompletionTuning = {
@@ -91,6 +96,7 @@ export const DEFAULT_TUNING: CompletionTuning = {
   islandReach: 10,
   closureShare: 0.02,
   closureEdge: 30,
+  forestSeed: DEFAULT_FOREST.seed,
 };
 
 export interface CompleteOptions {
@@ -295,7 +301,7 @@ function coarseEvidence(
   let edges = coarseRgb, channels = 3;
   let belief: ((l: number, cell: number) => number) | null = null;
   if (features) {
-    const p = forestPosterior(features, n, cells, sampleLabels, classes);
+    const p = forestPosterior(features, n, cells, sampleLabels, classes, { ...DEFAULT_FOREST, seed: tuning.forestSeed });
     const P = (l: number, cell: number): number => p[cell * K + slot[l]];
     belief = P;
     const fw = tuning.forestWeight;
