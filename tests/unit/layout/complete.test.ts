@@ -154,17 +154,10 @@ describe('completeLayout', () => {
     rect(strokes, 42, 38, 68, 41, 2);
     rect(strokes, 84, 10, 86, 70, 1);
     rect(strokes, 8, 10, 10, 70, 1);
-    const count = (map: LabelMap): { yellowKite: number; skyKite: number } => {
-      let yellowKite = 0, skyKite = 0;
-      for (let y = 0; y < H; y++) {
-        for (let x = 0; x < W; x++) {
-          if (at(map, x, y) !== 2) continue;
-          if (x >= 70 && x < 80 && y >= 20 && y < 60) yellowKite++;
-          if (x < 38 || x >= 82 || y < 18 || y >= 62) skyKite++; // more than 2 px outside the kite
-        }
-      }
-      return { yellowKite, skyKite };
-    };
+    const count = (map: LabelMap): { yellowKite: number; skyKite: number } => ({
+      yellowKite: countLabel(map, 2, (x, y) => x >= 70 && x < 80 && y >= 20 && y < 60),
+      skyKite: countLabel(map, 2, (x, y) => x < 38 || x >= 82 || y < 18 || y >= 62), // more than 2 px outside the kite
+    });
     // No stroke shows yellow, so where the forest puts it depends on its random draws: measured over
     // eight forest seeds, not one lucky one.
     let mostlyKite = 0, sumWith = 0, sumForest = 0;
