@@ -102,6 +102,13 @@ export interface EngineParams {
    * nearby instead (src/inference/label-fallback.ts).
    */
   labelFallback: boolean;
+  /**
+   * Whether target pixels the edit re-labelled describe their label context as the interior of their new
+   * class. Their 9×9 label context otherwise reads the edit's new borders, and they match the source
+   * pixels along a border of the same two classes: new water below a removed boat row came back with the
+   * shore's golden rim, and new hills with the rim of sky-lit trees along the original ridge.
+   */
+  interiorContext: boolean;
 }
 
 export const DEFAULT_ENGINE_PARAMS: EngineParams = {
@@ -127,6 +134,7 @@ export const DEFAULT_ENGINE_PARAMS: EngineParams = {
   seamBlend: false,
   referenceEdgePx: 3,
   labelFallback: true,
+  interiorContext: true,
 };
 
 /**
@@ -329,6 +337,7 @@ export async function runEngine(job: RelayoutJob, palette: Palette, runner: Runn
     return sampleNearest(cropPlane(full, r.x0 - x0, r.y0 - y0, r.x1 - r.x0, r.y1 - r.y0), tw, th);
   };
   const tgtLabelsFull = targetLabels(edited, compact, x0, y0, cw, ch);
+  const relabelledFull = p.interiorContext ? relabelled(original.labels, edited.labels, W, x0, y0, cw, ch) : null;
   const tgtPosFull = classRelativePosition(edited.labels, editedBoxes, W, H, x0, y0, cw, ch);
   scalePositions(positionTrust(originalBoxes, editedBoxes, W, H, compact), atlas, tgtPosFull, tgtLabelsFull);
   const classTable = classEmbeddings(K);
@@ -390,7 +399,16 @@ export async function runEngine(job: RelayoutJob, palette: Palette, runner: Runn
     lap('prepare');
     const frac = 0.05 + (0.7 * li) / levels.length;
     const srcFeat = (await run('features', { image: T(srcImg), context: T(context), labels: T(labels), classTable: classTable, pos: T(pos), weights, colourWeight: T(plane(lw, lh, 1, 1)) }, frac, f)).features;
-    const tgtFeat = (await run('features', { image: T(guide), context: T(cropPlane(context, tx, ty, tw, th)), labels: T(tgtLabels), classTable, pos: T(tgtPos), weights, colourWeight: T(tgtColourWeight) }, frac, f)).features;
+    const tgtFeeds = { image: T(guide), context: T(cropPlane(context, tx, ty, tw, th)), labels: T(tgtLabels), classTable, pos: T(tgtPos), weights, colourWeight: T(tgtColourWeight) };
+    let tgtFeat = (await run('features', tgtFeeds, frac, f)).features;
+    if (relabelledFull) {
+      // Re-labelled pixels of class c take the features computed as if the whole crop were c.
+      const take = atLevel(relabelledFull, f, tw, th);
+      for (const c of classesWhere(tgtLabels, take)) {
+        const interior = (await run('features', { ...tgtFeeds, labels: T(plane(tw, th, 1, c)) }, frac, f)).features;
+        tgtFeat = spliceFeatures(tgtFeat, interior, tgtLabels, take, c);
+      }
+    }
     let found: Record<string, FloatTensor>;
     if (!particles) {
       const noise: Plane = { width: lw, height: lh, channels: 1, data: uniformNoise(lw * lh, rand, 0, 1) };
@@ -813,6 +831,36 @@ function targetLabels(edited: { width: number; labels: Uint8Array }, compact: Ui
   const out = plane(w, h, 1);
   for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) out.data[y * w + x] = compact[edited.labels[(y + y0) * edited.width + x + x0]];
   return out;
+}
+
+/** 1 where the edit gave a pixel of the crop a new class (not where it was erased to unlabeled). */
+function relabelled(original: Uint8Array, edited: Uint8Array, W: number, x0: number, y0: number, w: number, h: number): Plane {
+  const out = plane(w, h, 1);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const i = (y + y0) * W + x + x0;
+      if (edited[i] && edited[i] !== original[i]) out.data[y * w + x] = 1;
+    }
+  }
+  return out;
+}
+
+/** The classes (compact ids) that occur where `where` is set, in ascending order. */
+function classesWhere(labels: Plane, where: Plane): number[] {
+  const seen = new Set<number>();
+  for (let i = 0; i < where.data.length; i++) if (where.data[i] && labels.data[i]) seen.add(labels.data[i]);
+  return [...seen].sort((a, b) => a - b);
+}
+
+/** `base` with `other`'s feature vectors at the pixels of class c where `take` is set. */
+function spliceFeatures(base: FloatTensor, other: FloatTensor, labels: Plane, take: Plane, c: number): FloatTensor {
+  const n = labels.data.length, D = base.data.length / n;
+  const data = base.data.slice();
+  for (let i = 0; i < n; i++) {
+    if (!take.data[i] || labels.data[i] !== c) continue;
+    for (let d = 0; d < D; d++) data[d * n + i] = other.data[d * n + i];
+  }
+  return tensor(data, base.dims);
 }
 
 function homeMap(x0: number, y0: number, w: number, h: number): Plane {

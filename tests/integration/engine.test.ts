@@ -190,8 +190,8 @@ test("a reference's pixels along its class borders do not bring that photo's nei
     const y = Math.floor(i / 48);
     refImage.data.set(y < 20 ? [230, 40, 30, 255] : y < 22 ? [240, 220, 60, 255] : [30, 150 + (i % 13), 40, 255], i * 4);
   }
-  const yellowTrees = async (referenceEdgePx: number): Promise<number> => {
-    const r = await runEngine({ ...j, references: [{ image: refImage, layout: refLayout }] }, ADE20K, runner, { params: { referenceEdgePx } });
+  const yellowTrees = async (referenceEdgePx: number, interiorContext = false): Promise<number> => {
+    const r = await runEngine({ ...j, references: [{ image: refImage, layout: refLayout }] }, ADE20K, runner, { params: { referenceEdgePx, interiorContext } });
     let n = 0;
     for (let i = 0; i < 96 * 64; i++) {
       const p = i * 4;
@@ -201,6 +201,31 @@ test("a reference's pixels along its class borders do not bring that photo's nei
   };
   expect(await yellowTrees(0)).toBeGreaterThan(20); // the rim comes along with the trees' top rows…
   expect(await yellowTrees(3)).toBe(0); // …unless those rows take the colour of the trees inside
+  // Painted trees described as the interior of trees match the reference's inner rows by themselves.
+  expect(await yellowTrees(0, true)).toBe(0);
+});
+
+test("re-labelled pixels match the interior of their new class, not the photo's own border of the same two classes", async () => {
+  // The lake's two rows under the horizon are lit golden; a pond painted into the sky has the same
+  // sky-over-water border along its top, but its water should come from the lake's body.
+  const { image, layout } = scene();
+  for (let y = 40; y < 42; y++) for (let x = 0; x < 96; x++) image.data.set([220, 180, 60, 255], (y * 96 + x) * 4);
+  const edited = labelMap(96, 64);
+  edited.labels.set(layout.labels);
+  rect(edited, 30, 8, 66, 28, WATER);
+  const golden = async (interiorContext: boolean): Promise<number> => {
+    const r = await runEngine({ image, original: layout, edited, references: [], seed: 3 }, ADE20K, runner, { params: { interiorContext } });
+    let n = 0;
+    for (let y = 8; y < 28; y++) {
+      for (let x = 30; x < 66; x++) {
+        const p = (y * 96 + x) * 4;
+        if (r.image.data[p] > 150 && r.image.data[p + 2] < 120) n++;
+      }
+    }
+    return n;
+  };
+  expect(await golden(false)).toBeGreaterThan(20); // the new shore copies the lake's golden rim…
+  expect(await golden(true)).toBe(0); // …unless the pond's pixels read as the lake's interior
 });
 
 test('below the finest searched level, pixels of a new class border whose block copied the other class take their own class\'s colour', async () => {
