@@ -85,8 +85,9 @@ export interface EngineParams {
   borderColour: boolean;
   /**
    * Whether the tone jumps between neighbouring copies of one class inside the fill are blended away
-   * (src/inference/seam-blend.ts). Off by default: it lifts the reconstruction eval by 0.13 dB, but
-   * blotches hill-below's new hills, whose copies are a speckle of per-location matches (see the README).
+   * (src/inference/seam-blend.ts), for smooth classes with enough source (`seamBlendable`): a lake
+   * refilled from golden and blue parts of itself came back as tinted blocks. A class copied many times
+   * over from a thin band is left alone: its measured jumps blotched hill-below's new hills.
    */
   seamBlend: boolean;
   /**
@@ -131,7 +132,7 @@ export const DEFAULT_ENGINE_PARAMS: EngineParams = {
   shiftTexture: DEFAULT_SHIFT_MAP_PARAMS.textureThreshold,
   shiftColour: DEFAULT_SHIFT_MAP_PARAMS.colour,
   borderColour: true,
-  seamBlend: false,
+  seamBlend: true,
   referenceEdgePx: 3,
   labelFallback: true,
   interiorContext: true,
@@ -435,7 +436,7 @@ export async function runEngine(job: RelayoutJob, palette: Palette, runner: Runn
     }
     ({ particles, scores } = withObjectMaps(found.particles, found.scores, tgtLabels, [tx, ty, tw, th], f, maps, { labels, valid }));
     if (f === fs && p.seamBlend) {
-      finest = { displacement: particles.data.slice(0, 2 * tw * th), labels: tgtLabels, known, tones: classTones(srcImg, labels, 2), sourceLabels: labels, sourceValid: valid, x0: tx, y0: ty, scale: f };
+      finest = { displacement: particles.data.slice(0, 2 * tw * th), labels: seamLabels(tgtLabels, seamBlendable(tgtLabels, known, labels, valid, K, texture, p.shiftTexture)), known, tones: classTones(srcImg, labels, 2), sourceLabels: labels, sourceValid: valid, x0: tx, y0: ty, scale: f };
     }
     const w = await run('warp', {
       srcImage: T(srcImg), guide: T(guide), tgtHome: T(home), tgtLabels: T(tgtLabels), srcLabels: T(labels), srcValid: T(valid),
@@ -831,6 +832,27 @@ function targetLabels(edited: { width: number; labels: Uint8Array }, compact: Ui
   const out = plane(w, h, 1);
   for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) out.data[y * w + x] = compact[edited.labels[(y + y0) * edited.width + x + x0]];
   return out;
+}
+
+/**
+ * The classes (compact ids) whose copies' tone jumps the seam blend closes: smooth ones (a textured
+ * class's jumps are its texture) with at least half as many valid source locations as regenerated ones
+ * at this level. A class copied many times over from a thin band (raise-hills' mountains from the
+ * photo's ridge, hill-below's from a reference's) is a speckle of short copies of a few sources, whose
+ * measured jumps came back as dark and light blotches; a lake filled from the lake has long copies.
+ */
+export function seamBlendable(tgtLabels: Plane, known: Plane, srcLabels: Plane, srcValid: Plane, K: number, texture: Float32Array | null, threshold: number): Uint8Array {
+  const sources = new Float64Array(K + 1), holes = new Float64Array(K + 1);
+  for (let i = 0; i < srcLabels.data.length; i++) if (srcValid.data[i] >= 0.5) sources[srcLabels.data[i]]++;
+  for (let i = 0; i < tgtLabels.data.length; i++) if (known.data[i] < 1) holes[tgtLabels.data[i]]++;
+  const out = new Uint8Array(K + 1);
+  for (let c = 1; c <= K; c++) out[c] = !(texture && isShifted(texture, c, threshold)) && sources[c] >= 0.5 * holes[c] ? 1 : 0;
+  return out;
+}
+
+/** The labels with classes not `blendable` set to 0 (unlabeled), so the seam blend leaves them alone. */
+function seamLabels(labels: Plane, blendable: Uint8Array): Plane {
+  return { ...labels, data: labels.data.map((l) => (blendable[l] ? l : 0)) };
 }
 
 /** 1 where the edit gave a pixel of the crop a new class (not where it was erased to unlabeled). */

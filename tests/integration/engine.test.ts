@@ -214,7 +214,9 @@ test("re-labelled pixels match the interior of their new class, not the photo's 
   edited.labels.set(layout.labels);
   rect(edited, 30, 8, 66, 28, WATER);
   const golden = async (interiorContext: boolean): Promise<number> => {
-    const r = await runEngine({ image, original: layout, edited, references: [], seed: 3 }, ADE20K, runner, { params: { interiorContext } });
+    // The seam blend is off: this is about which sources match. (On, its tones near the golden rows,
+    // averaged over 5 × 5 level pixels, lend a few pond pixels a golden offset: 5 of 720 here.)
+    const r = await runEngine({ image, original: layout, edited, references: [], seed: 3 }, ADE20K, runner, { params: { interiorContext, seamBlend: false } });
     let n = 0;
     for (let y = 8; y < 28; y++) {
       for (let x = 30; x < 66; x++) {

@@ -1,6 +1,7 @@
 // Gradient-domain blending of the copies inside a hole (src/inference/seam-blend.ts).
 import { addSeamOffsets, classTones, SeamLevel, seamOffsets } from '../../../src/inference/seam-blend';
 import { plane } from '../../../src/inference/planes';
+import { seamBlendable } from '../../../src/inference/engine';
 
 const TW = 20, TH = 6, T = TW * TH;
 const SW = 80, SH = 6;
@@ -69,4 +70,32 @@ test('in a speckle of per-location matches no jump is measured: nothing to add u
   const lv = level();
   for (let i = 0; i < T; i++) lv.displacement[T + i] = (i + Math.floor(i / TW)) % 2 ? 40 : 60; // a checkerboard of two copies
   expect(Math.max(...Array.from(seamOffsets(lv).data, Math.abs))).toBe(0);
+});
+
+describe('seamBlendable: which classes the engine blends', () => {
+  // Target 10 × 4: class 1 fills the left half, class 2 the right, all regenerated (known 0).
+  const tgt = plane(10, 4, 1);
+  for (let i = 0; i < 40; i++) tgt.data[i] = i % 10 < 5 ? 1 : 2;
+  const known = plane(10, 4, 1);
+  // Source 20 × 4: 72 locations of class 1 and 8 of class 2 (a thin band: 8 against 20 regenerated).
+  const src = plane(20, 4, 1, 1);
+  for (let x = 0; x < 8; x++) src.data[x] = 2;
+  const valid = plane(20, 4, 1, 1);
+
+  test('a smooth class with ample source is blended; one copied many times over from a thin band is not', () => {
+    expect(Array.from(seamBlendable(tgt, known, src, valid, 2, null, 9))).toEqual([0, 1, 0]);
+  });
+
+  test('a textured class is not blended, however much source it has', () => {
+    expect(Array.from(seamBlendable(tgt, known, src, valid, 2, Float32Array.from([0, 12, 0]), 9))).toEqual([0, 0, 0]);
+  });
+
+  test('invalid source locations do not count, known targets do not need any', () => {
+    const fewValid = plane(20, 4, 1);
+    for (let i = 0; i < 9; i++) fewValid.data[20 + i] = 1; // 9 valid class-1 locations against 20 to regenerate
+    expect(seamBlendable(tgt, known, src, fewValid, 2, null, 9)[1]).toBe(0);
+    const mostlyKnown = plane(10, 4, 1, 1);
+    mostlyKnown.data[5] = 0; // one regenerated class-2 target: 8 sources are enough
+    expect(seamBlendable(tgt, mostlyKnown, src, valid, 2, null, 9)[2]).toBe(1);
+  });
 });
