@@ -20,7 +20,7 @@ import {
 import { Detail, RelayoutJob } from './job';
 import { compositeKnown, cropPlane, downsample2, downsample2ByLabel, Plane, plane, pushPull, resizeBilinear, sampleNearest } from './planes';
 import { matchBorderColours } from './border-colour';
-import { addSeamOffsets, classTones, SeamLevel, seamOffsets } from './seam-blend';
+import { addSeamOffsets, blendableLabels, classTones, SeamLevel, seamBlendable, seamOffsets } from './seam-blend';
 import { fillFromClass, unusablePixels } from './label-fallback';
 import { classTexture, coherentShifts, DEFAULT_SHIFT_MAP_PARAMS, isShifted } from './shift-map';
 import { FloatTensor, Runner, tensor } from './tensor';
@@ -405,9 +405,14 @@ export async function runEngine(job: RelayoutJob, palette: Palette, runner: Runn
     if (relabelledFull) {
       // Re-labelled pixels of class c take the features computed as if the whole crop were c.
       const take = atLevel(relabelledFull, f, tw, th);
-      for (const c of classesWhere(tgtLabels, take)) {
-        const interior = (await run('features', { ...tgtFeeds, labels: T(plane(tw, th, 1, c)) }, frac, f)).features;
-        tgtFeat = spliceFeatures(tgtFeat, interior, tgtLabels, take, c);
+      const classes = classesWhere(tgtLabels, take);
+      if (classes.length) {
+        const spliced = tgtFeat.data.slice();
+        for (const c of classes) {
+          const interior = (await run('features', { ...tgtFeeds, labels: T(plane(tw, th, 1, c)) }, frac, f)).features;
+          spliceFeatures(spliced, interior.data, tgtLabels, take, c);
+        }
+        tgtFeat = tensor(spliced, tgtFeat.dims);
       }
     }
     let found: Record<string, FloatTensor>;
@@ -436,7 +441,8 @@ export async function runEngine(job: RelayoutJob, palette: Palette, runner: Runn
     }
     ({ particles, scores } = withObjectMaps(found.particles, found.scores, tgtLabels, [tx, ty, tw, th], f, maps, { labels, valid }));
     if (f === fs && p.seamBlend) {
-      finest = { displacement: particles.data.slice(0, 2 * tw * th), labels: seamLabels(tgtLabels, seamBlendable(tgtLabels, known, labels, valid, K, texture, p.shiftTexture)), known, tones: classTones(srcImg, labels, 2), sourceLabels: labels, sourceValid: valid, x0: tx, y0: ty, scale: f };
+      const blended = blendableLabels(tgtLabels, seamBlendable(tgtLabels, known, labels, valid, K, texture, p.shiftTexture));
+      finest = { displacement: particles.data.slice(0, 2 * tw * th), labels: blended, known, tones: classTones(srcImg, labels, 2), sourceLabels: labels, sourceValid: valid, x0: tx, y0: ty, scale: f };
     }
     const w = await run('warp', {
       srcImage: T(srcImg), guide: T(guide), tgtHome: T(home), tgtLabels: T(tgtLabels), srcLabels: T(labels), srcValid: T(valid),
@@ -834,34 +840,12 @@ function targetLabels(edited: { width: number; labels: Uint8Array }, compact: Ui
   return out;
 }
 
-/**
- * The classes (compact ids) whose copies' tone jumps the seam blend closes: smooth ones (a textured
- * class's jumps are its texture) with at least half as many valid source locations as regenerated ones
- * at this level. A class copied many times over from a thin band (raise-hills' mountains from the
- * photo's ridge, hill-below's from a reference's) is a speckle of short copies of a few sources, whose
- * measured jumps came back as dark and light blotches; a lake filled from the lake has long copies.
- */
-export function seamBlendable(tgtLabels: Plane, known: Plane, srcLabels: Plane, srcValid: Plane, K: number, texture: Float32Array | null, threshold: number): Uint8Array {
-  const sources = new Float64Array(K + 1), holes = new Float64Array(K + 1);
-  for (let i = 0; i < srcLabels.data.length; i++) if (srcValid.data[i] >= 0.5) sources[srcLabels.data[i]]++;
-  for (let i = 0; i < tgtLabels.data.length; i++) if (known.data[i] < 1) holes[tgtLabels.data[i]]++;
-  const out = new Uint8Array(K + 1);
-  for (let c = 1; c <= K; c++) out[c] = !(texture && isShifted(texture, c, threshold)) && sources[c] >= 0.5 * holes[c] ? 1 : 0;
-  return out;
-}
-
-/** The labels with classes not `blendable` set to 0 (unlabeled), so the seam blend leaves them alone. */
-function seamLabels(labels: Plane, blendable: Uint8Array): Plane {
-  return { ...labels, data: labels.data.map((l) => (blendable[l] ? l : 0)) };
-}
-
 /** 1 where the edit gave a pixel of the crop a new class (not where it was erased to unlabeled). */
 function relabelled(original: Uint8Array, edited: Uint8Array, W: number, x0: number, y0: number, w: number, h: number): Plane {
   const out = plane(w, h, 1);
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
-      const i = (y + y0) * W + x + x0;
-      if (edited[i] && edited[i] !== original[i]) out.data[y * w + x] = 1;
+      if (isRelabelled(original, edited, (y + y0) * W + x + x0)) out.data[y * w + x] = 1;
     }
   }
   return out;
@@ -874,15 +858,13 @@ function classesWhere(labels: Plane, where: Plane): number[] {
   return [...seen].sort((a, b) => a - b);
 }
 
-/** `base` with `other`'s feature vectors at the pixels of class c where `take` is set. */
-function spliceFeatures(base: FloatTensor, other: FloatTensor, labels: Plane, take: Plane, c: number): FloatTensor {
-  const n = labels.data.length, D = base.data.length / n;
-  const data = base.data.slice();
+/** Writes `other`'s feature vectors into `into` (both [D, h, w]) at the pixels of class c where `take` is set. */
+function spliceFeatures(into: Float32Array, other: Float32Array, labels: Plane, take: Plane, c: number): void {
+  const n = labels.data.length, D = into.length / n;
   for (let i = 0; i < n; i++) {
     if (!take.data[i] || labels.data[i] !== c) continue;
-    for (let d = 0; d < D; d++) data[d * n + i] = other.data[d * n + i];
+    for (let d = 0; d < D; d++) into[d * n + i] = other[d * n + i];
   }
-  return tensor(data, base.dims);
 }
 
 function homeMap(x0: number, y0: number, w: number, h: number): Plane {

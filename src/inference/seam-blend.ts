@@ -6,6 +6,7 @@
 // Poisson), and added to the full-resolution warp. Pure typed-array code.
 import { boxMean } from '../layout';
 import { Plane } from './planes';
+import { isShifted } from './shift-map';
 
 /** The finest searched level, over its rectangle of the atlas. */
 export interface SeamLevel {
@@ -136,6 +137,27 @@ export function seamOffsets(level: SeamLevel): Plane {
     out.data.set(o, c * T);
   }
   return out;
+}
+
+/**
+ * The classes (compact ids) whose copies' tone jumps the seam blend closes: smooth ones (a textured
+ * class's jumps are its texture) with at least half as many valid source locations as regenerated ones
+ * at this level. A class copied many times over from a thin band (raise-hills' mountains from the
+ * photo's ridge, hill-below's from a reference's) is a speckle of short copies of a few sources, whose
+ * measured jumps came back as dark and light blotches; a lake filled from the lake has long copies.
+ */
+export function seamBlendable(tgtLabels: Plane, known: Plane, srcLabels: Plane, srcValid: Plane, K: number, texture: Float32Array | null, threshold: number): Uint8Array {
+  const sources = new Float64Array(K + 1), holes = new Float64Array(K + 1);
+  for (let i = 0; i < srcLabels.data.length; i++) if (srcValid.data[i] >= 0.5) sources[srcLabels.data[i]]++;
+  for (let i = 0; i < tgtLabels.data.length; i++) if (known.data[i] < 1) holes[tgtLabels.data[i]]++;
+  const out = new Uint8Array(K + 1);
+  for (let c = 1; c <= K; c++) out[c] = !(texture && isShifted(texture, c, threshold)) && sources[c] >= 0.5 * holes[c] ? 1 : 0;
+  return out;
+}
+
+/** The labels with classes not `blendable` set to 0 (unlabeled), so the seam blend leaves them alone. */
+export function blendableLabels(labels: Plane, blendable: Uint8Array): Plane {
+  return { ...labels, data: labels.data.map((l) => (blendable[l] ? l : 0)) };
 }
 
 /**

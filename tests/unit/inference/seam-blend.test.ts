@@ -1,7 +1,6 @@
 // Gradient-domain blending of the copies inside a hole (src/inference/seam-blend.ts).
-import { addSeamOffsets, classTones, SeamLevel, seamOffsets } from '../../../src/inference/seam-blend';
+import { addSeamOffsets, classTones, SeamLevel, seamBlendable, seamOffsets } from '../../../src/inference/seam-blend';
 import { plane } from '../../../src/inference/planes';
-import { seamBlendable } from '../../../src/inference/engine';
 
 const TW = 20, TH = 6, T = TW * TH;
 const SW = 80, SH = 6;
