@@ -20,7 +20,8 @@ import {
 import { Detail, RelayoutJob } from './job';
 import { compositeKnown, cropPlane, downsample2, downsample2ByLabel, Plane, plane, pushPull, resizeBilinear, sampleNearest } from './planes';
 import { matchBorderColours } from './border-colour';
-import { addSeamOffsets, blendableLabels, classTones, SeamLevel, seamBlendable, seamOffsets } from './seam-blend';
+import { addSeamOffsets, blendableLabels, classTones, SeamLevel, seamBlendable, seamOffsets, thinlySourced } from './seam-blend';
+import { applyCoreTones, CoreTone, coreTones, depthBelowBorder, toneAtlas } from './core-tone';
 import { fillFromClass, unusablePixels } from './label-fallback';
 import { classTexture, coherentShifts, DEFAULT_SHIFT_MAP_PARAMS, isShifted } from './shift-map';
 import { FloatTensor, Runner, tensor } from './tensor';
@@ -110,6 +111,13 @@ export interface EngineParams {
    * shore's golden rim, and new hills with the rim of sky-lit trees along the original ridge.
    */
   interiorContext: boolean;
+  /**
+   * Whether a smooth class copied from a thin band (fewer valid sources than half its regenerated
+   * locations at the finest searched level) that the edit gives new ground keeps only its copies' fine
+   * detail, over the colour deep inside its source regions (src/inference/core-tone.ts): raised hills copied from a narrow ridge came
+   * back as horizontal bricks in a grey-brown mean of the ridge and the glow along it.
+   */
+  coreTone: boolean;
 }
 
 export const DEFAULT_ENGINE_PARAMS: EngineParams = {
@@ -136,6 +144,7 @@ export const DEFAULT_ENGINE_PARAMS: EngineParams = {
   referenceEdgePx: 3,
   labelFallback: true,
   interiorContext: true,
+  coreTone: true,
 };
 
 /**
@@ -338,7 +347,8 @@ export async function runEngine(job: RelayoutJob, palette: Palette, runner: Runn
     return sampleNearest(cropPlane(full, r.x0 - x0, r.y0 - y0, r.x1 - r.x0, r.y1 - r.y0), tw, th);
   };
   const tgtLabelsFull = targetLabels(edited, compact, x0, y0, cw, ch);
-  const relabelledFull = p.interiorContext ? relabelled(original.labels, edited.labels, W, x0, y0, cw, ch) : null;
+  const relabelledCrop = relabelled(original.labels, edited.labels, W, x0, y0, cw, ch);
+  const relabelledFull = p.interiorContext ? relabelledCrop : null;
   const tgtPosFull = classRelativePosition(edited.labels, editedBoxes, W, H, x0, y0, cw, ch);
   scalePositions(positionTrust(originalBoxes, editedBoxes, W, H, compact), atlas, tgtPosFull, tgtLabelsFull);
   const classTable = classEmbeddings(K);
@@ -365,6 +375,7 @@ export async function runEngine(job: RelayoutJob, palette: Palette, runner: Runn
   let warped: Plane | null = null;
   let prevF = 0;
   let finest: SeamLevel | null = null;
+  let thin: number[] = [];
   const maps = objectMaps(job, compact, originalStats, editedStats, refStats, inPhoto, atlas.offsets);
   // Per class, how textured it is (which hole locations coherent shifts label); an object with a map is
   // copied by its map instead.
@@ -440,6 +451,12 @@ export async function runEngine(job: RelayoutJob, palette: Palette, runner: Runn
       }, frac, f);
     }
     ({ particles, scores } = withObjectMaps(found.particles, found.scores, tgtLabels, [tx, ty, tw, th], f, maps, { labels, valid }));
+    // Only classes the edit gives new ground: a hole inside a class's own region keeps its copies' light
+    // (a lake refilled from the rest of itself keeps its gradient from the horizon's pink down).
+    if (f === fs && p.coreTone) {
+      const grown = new Set(classesWhere(tgtLabels, atLevel(relabelledCrop, f, tw, th)));
+      thin = thinlySourced(tgtLabels, known, labels, valid, K, texture, p.shiftTexture).filter((c) => !maps.has(c) && grown.has(c));
+    }
     if (f === fs && p.seamBlend) {
       const blended = blendableLabels(tgtLabels, seamBlendable(tgtLabels, known, labels, valid, K, texture, p.shiftTexture));
       finest = { displacement: particles.data.slice(0, 2 * tw * th), labels: blended, known, tones: classTones(srcImg, labels, 2), sourceLabels: labels, sourceValid: valid, x0: tx, y0: ty, scale: f };
@@ -469,6 +486,8 @@ export async function runEngine(job: RelayoutJob, palette: Palette, runner: Runn
   // the regenerated pixels' border, so they fade into kept band pixels as into untouched ones.
   const regen = regenerated(mask.mask, knownBox.data, W, bx0, by0, bw, bh);
   let warpedFull: Plane;
+  const thinTones = thin.length ? coreTones(atlas, thin, atlas.offsets[1] ?? atlas.width) : new Map<number, CoreTone>();
+  let warpedTone: Plane | null = null;
   if (fs > 1) {
     const [, , tw, th] = cropAt(fs);
     const px0 = (bx0 - rs.x0) / fs, py0 = (by0 - rs.y0) / fs;
@@ -479,29 +498,38 @@ export async function runEngine(job: RelayoutJob, palette: Palette, runner: Runn
     // With beta = 0 the guide does not enter the score, so the (costly) upsampled synthesis is skipped.
     const guide = p.beta > 0 ? compositeKnown(photoBox, cropPlane(resizeBilinear(warped!, tw * fs, th * fs), bx0 - rs.x0, by0 - rs.y0, bw, bh), knownBox) : photoBox;
     const tgtLabelsBox = cropPlane(tgtLabelsFull, bx0 - x0, by0 - y0, bw, bh);
-    warpedFull = plane(bw, bh, 3);
     // In bands of whole particle rows, so the graph's intermediates (candidates × pixels) stay bounded:
     // at 16 MP one call over the whole box would hold gigabytes in the WASM heap, which never shrinks.
     const bandRows = Math.max(1, Math.floor(WARP_BAND_PIXELS / (bw * fs)));
-    for (let r0 = 0; r0 < ph; r0 += bandRows) {
-      const nr = Math.min(bandRows, ph - r0);
-      const yA = r0 * fs, yB = Math.min(bh, (r0 + nr) * fs), hb = yB - yA;
-      const band = (pl: Plane): Plane => cropPlane(pl, 0, yA, bw, hb);
-      lap('prepare');
-      const w = await run('warp', {
-        srcImage: T(atlas.image), guide: T(band(guide)), tgtHome: T(homeMap(bx0, by0 + yA, bw, hb)), tgtLabels: T(band(tgtLabelsBox)),
-        srcLabels: T(atlas.labels), srcValid: T(atlas.valid),
-        particles: tensor(cropPlane(partPlane, px0, py0 + r0, pw, nr).data, [M, 2, nr, pw]),
-        scores: tensor(cropPlane(scorePlane, px0, py0 + r0, pw, nr).data, [M, nr, pw]),
-        params: tensor(Float32Array.from([p.gamma, p.beta, p.labelPenalty, fs]), [4]),
-      }, 0.8 + (0.1 * r0) / ph, 1);
-      for (let c = 0; c < 3; c++) warpedFull.data.set(w.warped.data.subarray(c * bw * hb, (c + 1) * bw * hb), c * bw * bh + yA * bw);
-    }
+    const warpBox = async (srcImage: Plane): Promise<Plane> => {
+      const out = plane(bw, bh, 3);
+      for (let r0 = 0; r0 < ph; r0 += bandRows) {
+        const nr = Math.min(bandRows, ph - r0);
+        const yA = r0 * fs, yB = Math.min(bh, (r0 + nr) * fs), hb = yB - yA;
+        const band = (pl: Plane): Plane => cropPlane(pl, 0, yA, bw, hb);
+        lap('prepare');
+        const w = await run('warp', {
+          srcImage: T(srcImage), guide: T(band(guide)), tgtHome: T(homeMap(bx0, by0 + yA, bw, hb)), tgtLabels: T(band(tgtLabelsBox)),
+          srcLabels: T(atlas.labels), srcValid: T(atlas.valid),
+          particles: tensor(cropPlane(partPlane, px0, py0 + r0, pw, nr).data, [M, 2, nr, pw]),
+          scores: tensor(cropPlane(scorePlane, px0, py0 + r0, pw, nr).data, [M, nr, pw]),
+          params: tensor(Float32Array.from([p.gamma, p.beta, p.labelPenalty, fs]), [4]),
+        }, 0.8 + (0.1 * r0) / ph, 1);
+        for (let c = 0; c < 3; c++) out.data.set(w.warped.data.subarray(c * bw * hb, (c + 1) * bw * hb), c * bw * bh + yA * bw);
+      }
+      return out;
+    };
+    warpedFull = await warpBox(atlas.image);
+    // The same copies of the sources' local tones, where thin classes are regenerated: what each pixel's
+    // copy brought as light, to be taken out of it (core-tone.ts). With beta 0 the warp's weights do not
+    // depend on the source image, so this is exactly the tone of what warpedFull holds.
+    if (thinTones.size && p.beta === 0) warpedTone = await warpBox(toneAtlas(atlas, thinTones));
     if (p.labelFallback) {
       const flagged = unusablePixels({
         particles: particles!.data, M, tw, th, scale: fs, px0, py0, bx0, by0, labels: tgtLabelsBox, regen, srcLabels: atlas.labels, srcValid: atlas.valid,
       });
       warpedFull = fillFromClass(warpedFull, tgtLabelsBox, flagged);
+      if (warpedTone) warpedTone = fillFromClass(warpedTone, tgtLabelsBox, flagged);
       lap('label-fallback');
     }
   } else {
@@ -514,6 +542,10 @@ export async function runEngine(job: RelayoutJob, palette: Palette, runner: Runn
   if (finest) {
     warpedFull = addSeamOffsets(warpedFull, labelsBox, regen, bx0, by0, finest, seamOffsets(finest));
     lap('seam-blend');
+  }
+  if (thinTones.size) {
+    warpedFull = applyCoreTones(warpedFull, warpedTone, labelsBox, depthBelowBorder(edited.labels, W, bx0, by0, bw, bh), regen, thinTones);
+    lap('core-tone');
   }
   if (p.borderColour) {
     warpedFull = matchBorderColours({ warped: warpedFull, image: photoBox, known: knownBox, labels: labelsBox, regen }, new Set(maps.keys()));

@@ -147,12 +147,33 @@ export function seamOffsets(level: SeamLevel): Plane {
  * measured jumps came back as dark and light blotches; a lake filled from the lake has long copies.
  */
 export function seamBlendable(tgtLabels: Plane, known: Plane, srcLabels: Plane, srcValid: Plane, K: number, texture: Float32Array | null, threshold: number): Uint8Array {
+  const { sources, holes } = supply(tgtLabels, known, srcLabels, srcValid, K);
+  const out = new Uint8Array(K + 1);
+  for (let c = 1; c <= K; c++) out[c] = !(texture && isShifted(texture, c, threshold)) && sources[c] >= SUPPLY * holes[c] ? 1 : 0;
+  return out;
+}
+
+/**
+ * The smooth classes (compact ids) that seamBlendable leaves out for want of source: regenerated at this
+ * level, with fewer than SUPPLY valid source locations per regenerated one. Their copies take one core
+ * tone instead (src/inference/core-tone.ts).
+ */
+export function thinlySourced(tgtLabels: Plane, known: Plane, srcLabels: Plane, srcValid: Plane, K: number, texture: Float32Array | null, threshold: number): number[] {
+  const { sources, holes } = supply(tgtLabels, known, srcLabels, srcValid, K);
+  const out: number[] = [];
+  for (let c = 1; c <= K; c++) if (holes[c] > 0 && !(texture && isShifted(texture, c, threshold)) && sources[c] < SUPPLY * holes[c]) out.push(c);
+  return out;
+}
+
+/** Valid source locations per regenerated one from which a class's copies are long enough to blend. */
+const SUPPLY = 0.5;
+
+/** Per class: valid source locations and regenerated (not known) target locations at one level. */
+function supply(tgtLabels: Plane, known: Plane, srcLabels: Plane, srcValid: Plane, K: number): { sources: Float64Array; holes: Float64Array } {
   const sources = new Float64Array(K + 1), holes = new Float64Array(K + 1);
   for (let i = 0; i < srcLabels.data.length; i++) if (srcValid.data[i] >= 0.5) sources[srcLabels.data[i]]++;
   for (let i = 0; i < tgtLabels.data.length; i++) if (known.data[i] < 1) holes[tgtLabels.data[i]]++;
-  const out = new Uint8Array(K + 1);
-  for (let c = 1; c <= K; c++) out[c] = !(texture && isShifted(texture, c, threshold)) && sources[c] >= 0.5 * holes[c] ? 1 : 0;
-  return out;
+  return { sources, holes };
 }
 
 /** The labels with classes not `blendable` set to 0 (unlabeled), so the seam blend leaves them alone. */
