@@ -141,6 +141,37 @@ test('a moved object comes back as one translation of itself, its parts where th
   expect(right / (32 * 32)).toBeGreaterThan(0.9);
 });
 
+test('an object made twice as big comes back as a magnification of itself, not 1 : 1 blocks of it', async () => {
+  // A 24×24 "kite" of diagonal stripes 3 px wide in a 192×128 sky, redrawn at 48×48 elsewhere, on a search
+  // that stops at 1/4 resolution: each 4 × 4 block copied the small kite at 1 : 1, so the stripes came
+  // back 3 px wide in broken, staggered pieces instead of 6 px wide and straight.
+  const W = 192, H = 128;
+  const { image, layout } = skyOverWater(W, H, 112, textured);
+  const stripe = (x: number, y: number): number[] => (Math.floor((x + y) / 3) % 2 ? [220, 200, 40] : [180, 30, 40]);
+  rect(layout, 16, 16, 40, 40, TREE);
+  for (let y = 0; y < 24; y++) for (let x = 0; x < 24; x++) image.data.set([...stripe(x, y), 255], ((y + 16) * W + x + 16) * 4);
+  const edited = labelMap(W, H);
+  edited.labels.set(layout.labels);
+  rect(edited, 16, 16, 40, 40, SKY);
+  rect(edited, 100, 40, 148, 88, TREE);
+  // Mean colour error against the kite magnified 2× (its stripes now 6 px wide), over the inner 40 × 40.
+  const error = async (resampleObjects: boolean): Promise<number> => {
+    const r = await runEdit({ image, original: layout, edited, references: [], seed: 1 }, ADE20K, { runner, params: { resampleObjects, searchPixels: 400 } });
+    let sum = 0;
+    for (let y = 4; y < 44; y++) {
+      for (let x = 4; x < 44; x++) {
+        const p = ((y + 40) * W + x + 100) * 4, want = stripe(x / 2, y / 2);
+        for (let c = 0; c < 3; c++) sum += Math.abs(r.image.data[p + c] - want[c]);
+      }
+    }
+    return sum / (40 * 40 * 3);
+  };
+  const blocks = await error(false), magnified = await error(true); // measured: 38 and 11
+  expect(blocks).toBeGreaterThan(25);
+  expect(magnified).toBeLessThan(0.5 * blocks);
+  expect(magnified).toBeLessThan(15);
+});
+
 test('a reference image supplies a class the photo lacks', async () => {
   const j = job();
   rect(j.edited, 10, 10, 26, 22, TREE);
