@@ -3,8 +3,9 @@
 // light of the row it came from (dark core, hazy top, the sunset glow that a loosely painted label
 // holds along its lower edge), so the hills came back as horizontal bricks in the ridge's mean colour,
 // a grey-brown that no part of the real ridge has, with golden streaks where a copy came from the glow.
-// Here such a class keeps the copies' fine detail only, over one tone: its colour deep inside its
-// source regions, where the pixels are its own and not a neighbour's. Pure typed-array code.
+// Here such a class keeps the copies' fine detail only, over its tone: the colour deep inside its source
+// regions, where the pixels are its own and not a neighbour's, and (from the photo itself) how that colour
+// changes with depth below the class's top edge. Pure typed-array code.
 import { boxMean, squaredDistanceTransform } from '../layout';
 import { Plane } from './planes';
 
@@ -15,7 +16,7 @@ export interface ToneSource {
   valid: Plane;
 }
 
-/** A class's core colour (3 ch, 0..1), the scale of its fine detail (per channel, robust RMS) and its box in the source. */
+/** A class's core colour (3 ch, 0..1), its fine detail's scale (per channel, robust RMS) and its box in the source. */
 export interface CoreTone {
   colour: [number, number, number];
   detailRms: [number, number, number];
@@ -30,7 +31,7 @@ export interface CoreTone {
 }
 
 /** Radius (px) of the class-restricted window whose mean is a pixel's tone; the rest is its detail. */
-export const TONE_RADIUS = 3;
+const TONE_RADIUS = 3;
 /** Detail up to this many of the core's detail RMS is kept; it fades out up to DETAIL_DROP. */
 const DETAIL_KEEP = 2;
 const DETAIL_DROP = 4;
@@ -49,10 +50,10 @@ const PROFILE_SHARE = 0.1;
 /**
  * Per class in `classes`, its core tone in the source: the mean colour of its valid pixels weighted by
  * their squared distance to the nearest pixel of another class or an invalid one (the frame's edge is no
- * border: the class goes on beyond it), and the RMS of their detail (colour minus the class-restricted
- * mean over a TONE_RADIUS window, rimDetail) as a robust RMS past the rim; and its profile by depth (depthProfile) where
- * all its sources lie in the photo (atlas x < `photoWidth`): a reference's ridge is lit by the
- * reference's sky, whose glow would rim new hills under another sky. Classes with no valid pixel are left out.
+ * border: the class goes on beyond it); the robust RMS of their detail (rimDetail) past the rim; and,
+ * where all its sources lie in the photo (atlas x < `photoWidth`), its profile by depth (depthProfile):
+ * a reference's ridge is lit by the reference's sky, whose glow would rim new hills under another sky.
+ * Classes with no valid pixel are left out.
  */
 export function coreTones(src: ToneSource, classes: readonly number[], photoWidth: number): Map<number, CoreTone> {
   const { width: W, height: H } = src.labels, N = W * H;
