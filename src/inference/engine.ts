@@ -115,8 +115,8 @@ export interface EngineParams {
   /**
    * Whether a smooth class copied from a thin band (fewer valid sources than half its regenerated
    * locations at the finest searched level) that the edit gives new ground keeps only its copies' fine
-   * detail, over the colour deep inside its source regions (src/inference/core-tone.ts): raised hills copied from a narrow ridge came
-   * back as horizontal bricks in a grey-brown mean of the ridge and the glow along it.
+   * detail, over the colour deep inside its source regions (src/inference/core-tone.ts): raised hills
+   * copied from a narrow ridge came back as horizontal bricks in a grey-brown mean of the ridge and glow.
    */
   coreTone: boolean;
   /**
@@ -543,14 +543,14 @@ export async function runEngine(job: RelayoutJob, palette: Palette, runner: Runn
   } else {
     warpedFull = cropPlane(warped!, bx0 - rs.x0, by0 - rs.y0, bw, bh);
   }
-  if (maps.size && p.resampleObjects) {
-    warpedFull = resampleObjects(warpedFull, cropPlane(tgtLabelsFull, bx0 - x0, by0 - y0, bw, bh), regen, bx0, by0, maps, atlas);
-    lap('object-map');
-  }
   const alpha: Plane = { width: bw, height: bh, channels: 1, data: boxUnit(mask.alpha, W, bx0, by0, bw, bh) };
   const seam = seamWeights(regen, original.labels, edited.labels, W, bx0, by0, bw, bh, p.seamPx);
   lap('prepare');
   const labelsBox = cropPlane(tgtLabelsFull, bx0 - x0, by0 - y0, bw, bh);
+  if (maps.size && p.resampleObjects) {
+    warpedFull = resampleObjects(warpedFull, labelsBox, regen, bx0, by0, maps, atlas);
+    lap('object-map');
+  }
   if (finest) {
     warpedFull = addSeamOffsets(warpedFull, labelsBox, regen, bx0, by0, finest, seamOffsets(finest));
     lap('seam-blend');
