@@ -56,35 +56,14 @@ const PROFILE_SHARE = 0.1;
  * Classes with no valid pixel are left out.
  */
 export function coreTones(src: ToneSource, classes: readonly number[], photoWidth: number): Map<number, CoreTone> {
-  const { width: W, height: H } = src.labels, N = W * H;
   const out = new Map<number, CoreTone>();
+  const boxes = validBoxes(src, classes);
   for (const c of classes) {
-    let x0 = W, y0 = H, x1 = -1, y1 = -1;
-    for (let i = 0; i < N; i++) {
-      if (src.labels.data[i] !== c || src.valid.data[i] < 0.5) continue;
-      const x = i % W, y = (i / W) | 0;
-      if (x < x0) x0 = x;
-      if (x > x1) x1 = x;
-      if (y < y0) y0 = y;
-      if (y > y1) y1 = y;
-    }
-    if (x1 < 0) continue;
-    // One pixel of border round the box, where the atlas has it, so that the class's own edge is a border.
-    x0 = Math.max(0, x0 - 1);
-    y0 = Math.max(0, y0 - 1);
-    x1 = Math.min(W - 1, x1 + 1);
-    y1 = Math.min(H - 1, y1 + 1);
+    const box = boxes.get(c);
+    if (!box) continue;
+    const [x0, y0, x1, y1] = box;
     const s = Math.max(1, Math.ceil(Math.sqrt(((x1 - x0 + 1) * (y1 - y0 + 1)) / MAX_SAMPLES)));
-    const w = Math.floor((x1 - x0) / s) + 1, h = Math.floor((y1 - y0) / s) + 1, n = w * h;
-    const inClass = new Float32Array(n);
-    const rgb = [new Float32Array(n), new Float32Array(n), new Float32Array(n)];
-    for (let y = 0; y < h; y++) {
-      for (let x = 0; x < w; x++) {
-        const a = (y0 + y * s) * W + x0 + x * s, i = y * w + x;
-        inClass[i] = src.labels.data[a] === c && src.valid.data[a] >= 0.5 ? 1 : 0;
-        for (let k = 0; k < 3; k++) rgb[k][i] = inClass[i] * src.image.data[k * N + a];
-      }
-    }
+    const { inClass, rgb, w, h } = classCrop(src, c, box, s), n = w * h;
     const { d2, detail } = rimDetail(inClass, rgb, w, h, s);
     let sw = 0;
     const sum = [0, 0, 0];
@@ -105,7 +84,7 @@ export function coreTones(src: ToneSource, classes: readonly number[], photoWidt
       profile: x1 < photoWidth ? depthProfile(inClass, rgb, w, h).slice(3 * Math.ceil(PROFILE_SKIP_PX / s)) : new Float32Array(0),
       profileStep: s,
       detailRms: [spread[0], spread[1], spread[2]],
-      box: [x0, y0, x1, y1],
+      box,
     });
   }
   return out;
@@ -190,24 +169,16 @@ export function depthBelowBorder(labels: Uint8Array, W: number, bx0: number, by0
 }
 
 /**
- * The source image with the valid pixels of each class in `tones` replaced by their local tone: the mean
- * over a TONE_RADIUS window of that class's valid pixels. Warped with the same particles as the image, it
- * gives the light that each copy brought. Returns a new plane.
+ * The source image with the valid pixels of each class in `tones` replaced by their local tone (colour
+ * minus rimDetail's detail: the class's mean over a TONE_RADIUS window past its rim; the rim as it is).
+ * Warped with the same particles as the image, it gives the light that each copy brought. Returns a new plane.
  */
 export function toneAtlas(src: ToneSource, tones: ReadonlyMap<number, CoreTone>): Plane {
   const { width: W, height: H } = src.labels, N = W * H;
   const out: Plane = { ...src.image, data: new Float32Array(src.image.data) };
   for (const [c, { box }] of tones) {
-    const [x0, y0] = box, w = box[2] - x0 + 1, h = box[3] - y0 + 1, n = w * h;
-    const mine = new Float32Array(n);
-    const rgb = [new Float32Array(n), new Float32Array(n), new Float32Array(n)];
-    for (let y = 0; y < h; y++) {
-      for (let x = 0; x < w; x++) {
-        const a = (y0 + y) * W + x0 + x, i = y * w + x;
-        mine[i] = src.labels.data[a] === c && src.valid.data[a] >= 0.5 ? 1 : 0;
-        for (let k = 0; k < 3; k++) rgb[k][i] = mine[i] * src.image.data[k * N + a];
-      }
-    }
+    const [x0, y0] = box;
+    const { inClass: mine, rgb, w, h } = classCrop(src, c, box, 1), n = w * h;
     const { detail } = rimDetail(mine, rgb, w, h, 1);
     for (let i = 0; i < n; i++) {
       if (!mine[i]) continue;
@@ -216,6 +187,48 @@ export function toneAtlas(src: ToneSource, tones: ReadonlyMap<number, CoreTone>)
     }
   }
   return out;
+}
+
+/**
+ * Per class in `classes`: the box (x0, y0, x1, y1 inclusive) of its valid pixels plus one pixel round
+ * it where the source has it, so that the class's own edge is a border; one pass over the source.
+ */
+function validBoxes(src: ToneSource, classes: readonly number[]): Map<number, [number, number, number, number]> {
+  const { width: W, height: H } = src.labels;
+  const wanted = new Uint8Array(256);
+  for (const c of classes) wanted[c] = 1;
+  const lo = new Int32Array(512).fill(1 << 30), hi = new Int32Array(512).fill(-1);
+  for (let i = 0; i < W * H; i++) {
+    const c = src.labels.data[i];
+    if (!wanted[c] || src.valid.data[i] < 0.5) continue;
+    const x = i % W, y = (i / W) | 0;
+    lo[2 * c] = Math.min(lo[2 * c], x);
+    lo[2 * c + 1] = Math.min(lo[2 * c + 1], y);
+    hi[2 * c] = Math.max(hi[2 * c], x);
+    hi[2 * c + 1] = Math.max(hi[2 * c + 1], y);
+  }
+  const out = new Map<number, [number, number, number, number]>();
+  for (const c of classes) {
+    if (hi[2 * c] < 0) continue;
+    out.set(c, [Math.max(0, lo[2 * c] - 1), Math.max(0, lo[2 * c + 1] - 1), Math.min(W - 1, hi[2 * c] + 1), Math.min(H - 1, hi[2 * c + 1] + 1)]);
+  }
+  return out;
+}
+
+/** Class c over its box, every `step` px: 1 where a sample is a valid pixel of c, and its colours (0 elsewhere). */
+function classCrop(src: ToneSource, c: number, box: readonly number[], step: number): { inClass: Float32Array; rgb: Float32Array[]; w: number; h: number } {
+  const W = src.labels.width, N = W * src.labels.height, [x0, y0, x1, y1] = box;
+  const w = Math.floor((x1 - x0) / step) + 1, h = Math.floor((y1 - y0) / step) + 1, n = w * h;
+  const inClass = new Float32Array(n);
+  const rgb = [new Float32Array(n), new Float32Array(n), new Float32Array(n)];
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const a = (y0 + y * step) * W + x0 + x * step, i = y * w + x;
+      inClass[i] = src.labels.data[a] === c && src.valid.data[a] >= 0.5 ? 1 : 0;
+      for (let k = 0; k < 3; k++) rgb[k][i] = inClass[i] * src.image.data[k * N + a];
+    }
+  }
+  return { inClass, rgb, w, h };
 }
 
 /**

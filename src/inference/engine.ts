@@ -22,7 +22,7 @@ import { compositeKnown, cropPlane, downsample2, downsample2ByLabel, Plane, plan
 import { matchBorderColours } from './border-colour';
 import { addSeamOffsets, blendableLabels, classTones, SeamLevel, seamBlendable, seamOffsets, thinlySourced } from './seam-blend';
 import { applyCoreTones, CoreTone, coreTones, depthBelowBorder, toneAtlas } from './core-tone';
-import { ObjectMap, resampleObjects } from './object-map';
+import { mappedX, mappedY, ObjectMap, resampleObjects } from './object-map';
 import { fillFromClass, unusablePixels } from './label-fallback';
 import { classTexture, coherentShifts, DEFAULT_SHIFT_MAP_PARAMS, isShifted } from './shift-map';
 import { FloatTensor, Runner, tensor } from './tensor';
@@ -356,7 +356,6 @@ export async function runEngine(job: RelayoutJob, palette: Palette, runner: Runn
   };
   const tgtLabelsFull = targetLabels(edited, compact, x0, y0, cw, ch);
   const relabelledCrop = relabelled(original.labels, edited.labels, W, x0, y0, cw, ch);
-  const relabelledFull = p.interiorContext ? relabelledCrop : null;
   const tgtPosFull = classRelativePosition(edited.labels, editedBoxes, W, H, x0, y0, cw, ch);
   scalePositions(positionTrust(originalBoxes, editedBoxes, W, H, compact), atlas, tgtPosFull, tgtLabelsFull);
   const classTable = classEmbeddings(K);
@@ -421,18 +420,17 @@ export async function runEngine(job: RelayoutJob, palette: Palette, runner: Runn
     const srcFeat = (await run('features', { image: T(srcImg), context: T(context), labels: T(labels), classTable: classTable, pos: T(pos), weights, colourWeight: T(plane(lw, lh, 1, 1)) }, frac, f)).features;
     const tgtFeeds = { image: T(guide), context: T(cropPlane(context, tx, ty, tw, th)), labels: T(tgtLabels), classTable, pos: T(tgtPos), weights, colourWeight: T(tgtColourWeight) };
     let tgtFeat = (await run('features', tgtFeeds, frac, f)).features;
-    if (relabelledFull) {
+    // The classes the edit gives new ground here, and where.
+    const relabelledHere = atLevel(relabelledCrop, f, tw, th);
+    const grown = classesWhere(tgtLabels, relabelledHere);
+    if (p.interiorContext && grown.length) {
       // Re-labelled pixels of class c take the features computed as if the whole crop were c.
-      const take = atLevel(relabelledFull, f, tw, th);
-      const classes = classesWhere(tgtLabels, take);
-      if (classes.length) {
-        const spliced = tgtFeat.data.slice();
-        for (const c of classes) {
-          const interior = (await run('features', { ...tgtFeeds, labels: T(plane(tw, th, 1, c)) }, frac, f)).features;
-          spliceFeatures(spliced, interior.data, tgtLabels, take, c);
-        }
-        tgtFeat = tensor(spliced, tgtFeat.dims);
+      const spliced = tgtFeat.data.slice();
+      for (const c of grown) {
+        const interior = (await run('features', { ...tgtFeeds, labels: T(plane(tw, th, 1, c)) }, frac, f)).features;
+        spliceFeatures(spliced, interior.data, tgtLabels, relabelledHere, c);
       }
+      tgtFeat = tensor(spliced, tgtFeat.dims);
     }
     let found: Record<string, FloatTensor>;
     if (!particles) {
@@ -461,10 +459,7 @@ export async function runEngine(job: RelayoutJob, palette: Palette, runner: Runn
     ({ particles, scores } = withObjectMaps(found.particles, found.scores, tgtLabels, [tx, ty, tw, th], f, maps, { labels, valid }));
     // Only classes the edit gives new ground: a hole inside a class's own region keeps its copies' light
     // (a lake refilled from the rest of itself keeps its gradient from the horizon's pink down).
-    if (f === fs && p.coreTone) {
-      const grown = new Set(classesWhere(tgtLabels, atLevel(relabelledCrop, f, tw, th)));
-      thin = thinlySourced(tgtLabels, known, labels, valid, K, texture, p.shiftTexture).filter((c) => !maps.has(c) && grown.has(c));
-    }
+    if (f === fs && p.coreTone) thin = thinlySourced(tgtLabels, known, labels, valid, K, texture, p.shiftTexture).filter((c) => !maps.has(c) && grown.includes(c));
     if (f === fs && p.seamBlend) {
       const blended = blendableLabels(tgtLabels, seamBlendable(tgtLabels, known, labels, valid, K, texture, p.shiftTexture));
       finest = { displacement: particles.data.slice(0, 2 * tw * th), labels: blended, known, tones: classTones(srcImg, labels, 2), sourceLabels: labels, sourceValid: valid, x0: tx, y0: ty, scale: f };
@@ -986,8 +981,6 @@ export function classBoxes(labels: Uint8Array, W: number, H: number): Int32Array
   return classStats(labels, W, H).boxes;
 }
 
-/** Where a moved, resized or inserted object's pixels come from: its box in the target → its box in a source. */
-
 /**
  * One box-to-box map per compact class that is an object (its source box lies wholly inside its source
  * image) and whose box in the edited layout differs from it: a moved or resized object of the photo, or an
@@ -1058,7 +1051,7 @@ function withObjectMaps(
       if (!m) continue;
       // Full-resolution centre of this level pixel, mapped into the source box, back in level pixels.
       const X = (tx + x + 0.5) * f, Y = (ty + y + 0.5) * f;
-      const sy = Math.round((m.sy + (Y - m.ey) * m.ky) / f - 0.5), sx = Math.round((m.sx + (X - m.ex) * m.kx) / f - 0.5);
+      const sy = Math.round(mappedY(m, Y) / f - 0.5), sx = Math.round(mappedX(m, X) / f - 0.5);
       data[last + i] = sy - (ty + y);
       data[last + n + i] = sx - (tx + x);
       const j = sy * src.labels.width + sx;

@@ -5,7 +5,7 @@
 // are resampled from the source at their mapped position instead: a magnification. Pure typed-array code.
 import { Plane } from './planes';
 
-/** A box-to-box map of one class: target pixel X ↦ source sx + (X + 0.5 − ex) · kx (likewise y). */
+/** Where a moved, resized or inserted object's pixels come from: its box in the target → its box in a source. */
 export interface ObjectMap {
   /** Target box (full-resolution photo pixels): origin. */
   ex: number;
@@ -15,6 +15,14 @@ export interface ObjectMap {
   sy: number;
   kx: number;
   ky: number;
+}
+
+/** A full-resolution target coordinate (pixel edges at integers, centres at +0.5) mapped into the source. */
+export function mappedX(m: ObjectMap, X: number): number {
+  return m.sx + (X - m.ex) * m.kx;
+}
+export function mappedY(m: ObjectMap, Y: number): number {
+  return m.sy + (Y - m.ey) * m.ky;
 }
 
 /** The atlas the maps point into: its image (3 ch), compact class ids and validity. */
@@ -40,7 +48,7 @@ export function resampleObjects(warped: Plane, labels: Plane, regen: Uint8Array,
       if (!regen[i]) continue;
       const l = labels.data[i], m = maps.get(l);
       if (!m) continue;
-      const u = m.sx + (bx0 + x + 0.5 - m.ex) * m.kx - 0.5, v = m.sy + (by0 + y + 0.5 - m.ey) * m.ky - 0.5;
+      const u = mappedX(m, bx0 + x + 0.5) - 0.5, v = mappedY(m, by0 + y + 0.5) - 0.5;
       const u0 = Math.floor(u), v0 = Math.floor(v), fu = u - u0, fv = v - v0;
       let sw = 0, r = 0, g = 0, b = 0;
       for (let dy = 0; dy < 2; dy++) {
