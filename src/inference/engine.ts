@@ -87,9 +87,9 @@ export interface EngineParams {
   borderColour: boolean;
   /**
    * Whether the tone jumps between neighbouring copies of one class inside the fill are blended away
-   * (src/inference/seam-blend.ts), for smooth classes with enough source (`seamBlendable`): a lake
-   * refilled from golden and blue parts of itself came back as tinted blocks. A class copied many times
-   * over from a thin band is left alone: its measured jumps blotched hill-below's new hills.
+   * (src/inference/seam-blend.ts), for smooth classes (`seamBlendable`): a lake refilled from golden and
+   * blue parts of itself came back as tinted blocks. A class copied many times over from a thin band onto
+   * new ground is left alone: its measured jumps blotched hill-below's new hills.
    */
   seamBlend: boolean;
   /**
@@ -461,7 +461,7 @@ export async function runEngine(job: RelayoutJob, palette: Palette, runner: Runn
     // (a lake refilled from the rest of itself keeps its gradient from the horizon's pink down).
     if (f === fs && p.coreTone) thin = thinlySourced(tgtLabels, known, labels, valid, K, texture, p.shiftTexture).filter((c) => !maps.has(c) && grown.includes(c));
     if (f === fs && p.seamBlend) {
-      const blended = blendableLabels(tgtLabels, seamBlendable(tgtLabels, known, labels, valid, K, texture, p.shiftTexture));
+      const blended = blendableLabels(tgtLabels, seamBlendable(tgtLabels, known, labels, valid, K, texture, p.shiftTexture, grown));
       finest = { displacement: particles.data.slice(0, 2 * tw * th), labels: blended, known, tones: classTones(srcImg, labels, 2), sourceLabels: labels, sourceValid: valid, x0: tx, y0: ty, scale: f };
     }
     const w = await run('warp', {

@@ -141,22 +141,25 @@ export function seamOffsets(level: SeamLevel): Plane {
 
 /**
  * The classes (compact ids) whose copies' tone jumps the seam blend closes: smooth ones (a textured
- * class's jumps are its texture) with at least half as many valid source locations as regenerated ones
- * at this level. A class copied many times over from a thin band (raise-hills' mountains from the
- * photo's ridge, hill-below's from a reference's) is a speckle of short copies of a few sources, whose
- * measured jumps came back as dark and light blotches; a lake filled from the lake has long copies.
+ * class's jumps are its texture), except those the edit gives new ground (`grown`) with fewer than half as
+ * many valid source locations as regenerated ones at this level. A class copied many times over from a
+ * thin band onto new ground (raise-hills' mountains from the photo's ridge, hill-below's from a
+ * reference's) is a speckle of short copies of a few sources, whose measured jumps came back as dark and
+ * light blotches (those take core tones instead). A hole inside a class's own region is blended however
+ * little source is left: a lake refilled from a strip of itself beside reeds came back as a mosaic of
+ * square copies from other heights of its gradient.
  */
-export function seamBlendable(tgtLabels: Plane, known: Plane, srcLabels: Plane, srcValid: Plane, K: number, texture: Float32Array | null, threshold: number): Uint8Array {
+export function seamBlendable(tgtLabels: Plane, known: Plane, srcLabels: Plane, srcValid: Plane, K: number, texture: Float32Array | null, threshold: number, grown: readonly number[]): Uint8Array {
   const { sources, holes } = supply(tgtLabels, known, srcLabels, srcValid, K);
   const out = new Uint8Array(K + 1);
-  for (let c = 1; c <= K; c++) out[c] = !(texture && isShifted(texture, c, threshold)) && sources[c] >= SUPPLY * holes[c] ? 1 : 0;
+  for (let c = 1; c <= K; c++) out[c] = !(texture && isShifted(texture, c, threshold)) && (sources[c] >= SUPPLY * holes[c] || !grown.includes(c)) ? 1 : 0;
   return out;
 }
 
 /**
- * The smooth classes (compact ids) that seamBlendable leaves out for want of source: regenerated at this
- * level, with fewer than SUPPLY valid source locations per regenerated one. Their copies take one core
- * tone instead (src/inference/core-tone.ts).
+ * The smooth classes (compact ids) regenerated at this level with fewer than SUPPLY valid source locations
+ * per regenerated one. Those the edit gives new ground are left out of the seam blend; their copies take
+ * one core tone instead (src/inference/core-tone.ts).
  */
 export function thinlySourced(tgtLabels: Plane, known: Plane, srcLabels: Plane, srcValid: Plane, K: number, texture: Float32Array | null, threshold: number): number[] {
   const { sources, holes } = supply(tgtLabels, known, srcLabels, srcValid, K);

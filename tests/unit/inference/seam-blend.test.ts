@@ -81,20 +81,26 @@ describe('seamBlendable: which classes the engine blends', () => {
   for (let x = 0; x < 8; x++) src.data[x] = 2;
   const valid = plane(20, 4, 1, 1);
 
-  test('a smooth class with ample source is blended; one copied many times over from a thin band is not', () => {
-    expect(Array.from(seamBlendable(tgt, known, src, valid, 2, null, 9))).toEqual([0, 1, 0]);
+  test('a smooth class with ample source is blended; one copied many times over from a thin band onto new ground is not', () => {
+    expect(Array.from(seamBlendable(tgt, known, src, valid, 2, null, 9, [2]))).toEqual([0, 1, 0]);
+    expect(Array.from(seamBlendable(tgt, known, src, valid, 2, null, 9, [1, 2]))).toEqual([0, 1, 0]); // ample source: grown or not
+  });
+
+  test('a thinly sourced class refilling a hole inside its own region is blended', () => {
+    expect(Array.from(seamBlendable(tgt, known, src, valid, 2, null, 9, []))).toEqual([0, 1, 1]);
+    expect(Array.from(seamBlendable(tgt, known, src, valid, 2, null, 9, [1]))).toEqual([0, 1, 1]);
   });
 
   test('a textured class is not blended, however much source it has', () => {
-    expect(Array.from(seamBlendable(tgt, known, src, valid, 2, Float32Array.from([0, 12, 0]), 9))).toEqual([0, 0, 0]);
+    expect(Array.from(seamBlendable(tgt, known, src, valid, 2, Float32Array.from([0, 12, 0]), 9, [2]))).toEqual([0, 0, 0]);
   });
 
   test('invalid source locations do not count, known targets do not need any', () => {
     const fewValid = plane(20, 4, 1);
     for (let i = 0; i < 9; i++) fewValid.data[20 + i] = 1; // 9 valid class-1 locations against 20 to regenerate
-    expect(seamBlendable(tgt, known, src, fewValid, 2, null, 9)[1]).toBe(0);
+    expect(seamBlendable(tgt, known, src, fewValid, 2, null, 9, [1])[1]).toBe(0);
     const mostlyKnown = plane(10, 4, 1, 1);
     mostlyKnown.data[5] = 0; // one regenerated class-2 target: 8 sources are enough
-    expect(seamBlendable(tgt, mostlyKnown, src, valid, 2, null, 9)[2]).toBe(1);
+    expect(seamBlendable(tgt, mostlyKnown, src, valid, 2, null, 9, [2])[2]).toBe(1);
   });
 });
