@@ -6,6 +6,7 @@
 // is light, whatever its size. So here each class's offset from its own known pixels along the border is
 // spread over its regenerated pixels (push-pull, as harmonize does) and added. Pure typed-array code.
 import { Plane, plane, pushPull } from './planes';
+import { classRowSums, rowMeans } from './row-grading';
 
 export interface BorderColourBox {
   /** The warp over the box (3 ch), the input photo over it (3 ch), 1 where a pixel's colour is known. */
@@ -23,15 +24,25 @@ const MIN_CELL = 4;
 const GRID_CELLS = 1 << 16;
 /** Weak prior of no correction (as in harmonize): a few border pixels are not normalised up far away. */
 const PRIOR = 0.002;
+/**
+ * Rows (px) either side over which a row-graded class's row colour is averaged. None: averaged over two
+ * rows either side, a dark line's colour leaked into the rows beside it, whose pixels then measured as
+ * lighter than their row and lightened the fill.
+ */
+const ROW_SPAN = 0;
 
 /**
  * The warp with each class's offset from its own known pixels across the border spread over the class's
  * regenerated pixels. An offset is measured in every grid cell whose 3 × 3 cells hold both known and
  * regenerated pixels of the class (the difference of their means, trusted by the lesser share, as
  * harmonize does), spread by push-pull and added bilinearly. Classes in `skip` (objects copied whole by
- * their maps) are left as they are. Returns a new plane.
+ * their maps) are left as they are. A class in `rowGraded` is measured less its colour row by row (the
+ * mean of its known pixels in each row of the box): the known and regenerated pixels of a window lie in
+ * different rows wherever the border runs along a row, and there the difference of their plain means is
+ * the rows' own difference, not light (known pink water above a hole against a fill that continued the
+ * dark reflection line across it made the whole fill darker). Returns a new plane.
  */
-export function matchBorderColours(box: BorderColourBox, skip: ReadonlySet<number>): Plane {
+export function matchBorderColours(box: BorderColourBox, skip: ReadonlySet<number>, rowGraded: ReadonlySet<number> = new Set()): Plane {
   const { width: bw, height: bh } = box.warped, B = bw * bh;
   const out: Plane = { ...box.warped, data: new Float32Array(box.warped.data) };
   // A slot per regenerated class (compact class ids are small integers: a table, not a map per pixel).
@@ -46,6 +57,14 @@ export function matchBorderColours(box: BorderColourBox, skip: ReadonlySet<numbe
   const gw = Math.ceil(bw / s), gh = Math.ceil(bh / s), G = gw * gh;
   const slots = new Int16Array(B);
   for (let i = 0; i < B; i++) slots[i] = slotTable[box.labels.data[i]];
+  // Per slot of a row-graded class: its colour per row of the box (known pixels not regenerated), else null.
+  const measured: Plane = { ...box.known, data: box.known.data.map((v, i) => (box.regen[i] ? 0 : v)) };
+  const rowColour: (Float64Array | null)[] = [];
+  for (let l = 0; l < 256; l++) {
+    if (slotTable[l] < 0) continue;
+    const sums = rowGraded.has(l) ? classRowSums(box.image, measured, box.labels, l) : null;
+    rowColour[slotTable[l]] = sums ? rowMeans(sums, ROW_SPAN) : null;
+  }
   // Per slot and cell: summed colour and count of its known pixels, and of its regenerated ones.
   const knownSum = new Float32Array(S * 4 * G), warpSum = new Float32Array(S * 4 * G);
   for (let y = 0, i = 0; y < bh; y++) {
@@ -55,7 +74,8 @@ export function matchBorderColours(box: BorderColourBox, skip: ReadonlySet<numbe
       const regen = box.regen[i];
       if (!regen && box.known.data[i] < 1) continue;
       const c = ((y / s) | 0) * gw + ((x / s) | 0), sums = regen ? warpSum : knownSum, src = regen ? box.warped : box.image;
-      for (let k = 0; k < 3; k++) sums[(slot * 4 + k) * G + c] += src.data[k * B + i];
+      const row = rowColour[slot];
+      for (let k = 0; k < 3; k++) sums[(slot * 4 + k) * G + c] += src.data[k * B + i] - (row ? row[y * 3 + k] : 0);
       sums[(slot * 4 + 3) * G + c]++;
     }
   }

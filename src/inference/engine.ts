@@ -21,6 +21,7 @@ import { Detail, RelayoutJob } from './job';
 import { compositeKnown, cropPlane, downsample2, downsample2ByLabel, Plane, plane, pushPull, resizeBilinear, sampleNearest } from './planes';
 import { matchBorderColours } from './border-colour';
 import { addSeamOffsets, blendableLabels, classTones, SeamLevel, seamBlendable, seamOffsets, thinlySourced } from './seam-blend';
+import { classRowSums, explainedByRows, ROW_GRADED_SHARE } from './row-grading';
 import { applyCoreTones, CoreTone, coreTones, depthBelowBorder, toneAtlas } from './core-tone';
 import { mappedX, mappedY, ObjectMap, resampleObjects } from './object-map';
 import { fillFromClass, unusablePixels } from './label-fallback';
@@ -125,6 +126,12 @@ export interface EngineParams {
    * block by block at 1 : 1: a kite made twice as big had diagonal streaks inside its panels.
    */
   resampleObjects: boolean;
+  /**
+   * Whether classes whose rows explain most of their colour in the coarse crop (a sky's gradient, a calm
+   * lake's bands of reflection; src/inference/row-grading.ts) take their coarse guess's near colour from
+   * their own row only, and have their border colours measured less their colour row by row.
+   */
+  rowGraded: boolean;
 }
 
 export const DEFAULT_ENGINE_PARAMS: EngineParams = {
@@ -153,6 +160,7 @@ export const DEFAULT_ENGINE_PARAMS: EngineParams = {
   interiorContext: true,
   coreTone: true,
   resampleObjects: true,
+  rowGraded: true,
 };
 
 /**
@@ -383,6 +391,8 @@ export async function runEngine(job: RelayoutJob, palette: Palette, runner: Runn
   let prevF = 0;
   let finest: SeamLevel | null = null;
   let thin: number[] = [];
+  // Classes whose rows explain their colour in the coarse crop (with rowGraded on): guessed and matched along rows.
+  let rowGraded = new Set<number>();
   const maps = objectMaps(job, compact, originalStats, editedStats, refStats, inPhoto, atlas.offsets);
   // Per class, how textured it is (which hole locations coherent shifts label); an object with a map is
   // copied by its map instead.
@@ -410,7 +420,8 @@ export async function runEngine(job: RelayoutJob, palette: Palette, runner: Runn
     // At the coarsest level a hole's colour is guessed from nearby known pixels of its own class; where
     // there are none (a kite inserted into sky) the colour must not steer the match, or the kite would be
     // copied from its sky-blue part. Finer levels trust the synthesis so far.
-    const coarseGuess = warped ? null : sameClassColour(base, known, tgtLabels, p.colourRadius, withoutMapped(classMeanColours(srcImg, labels, valid, K), maps), p.classColourTrust);
+    const coarseGuess = warped ? null : sameClassColour(base, known, tgtLabels, p.colourRadius, withoutMapped(classMeanColours(srcImg, labels, valid, K), maps), p.classColourTrust, p.rowGraded);
+    if (coarseGuess) rowGraded = coarseGuess.rowGraded;
     const guide = warped ? compositeKnown(base, resizeBilinear(fromParent(warped), tw, th), known) : coarseGuess!.colour;
     const tgtColourWeight = coarseGuess ? coarseGuess.trust : plane(tw, th, 1, 1);
     const tgtPos = atLevel(tgtPosFull, f, tw, th);
@@ -555,7 +566,7 @@ export async function runEngine(job: RelayoutJob, palette: Palette, runner: Runn
     lap('core-tone');
   }
   if (p.borderColour) {
-    warpedFull = matchBorderColours({ warped: warpedFull, image: photoBox, known: knownBox, labels: labelsBox, regen }, new Set(maps.keys()));
+    warpedFull = matchBorderColours({ warped: warpedFull, image: photoBox, known: knownBox, labels: labelsBox, regen }, new Set(maps.keys()), rowGraded);
     lap('border-colour');
   }
   // Colour offsets are measured across the mask's border and spread over it (see models/README.md).
@@ -1136,9 +1147,11 @@ function classMeanColours(img: Plane, labels: Plane, valid: Plane, K: number): F
  * shoreline water next to it). A lake that darkens towards the bottom keeps its gradient across the
  * hole: a membrane of the colours themselves flattened it into one tone. A class without a mean (an
  * object copied along its map) takes the membrane of its colours alone; a class with neither gets
- * trust 0. Known pixels keep their colour.
+ * trust 0. Known pixels keep their colour. With `rowWise`, a class whose rows explain at least
+ * ROW_GRADED_SHARE of its colour in the crop (returned in `rowGraded`) takes the near colour from known
+ * pixels of its own row only. Exported for its tests.
  */
-function sameClassColour(img: Plane, known: Plane, labels: Plane, radius: number, classMeans: Float32Array, meanTrust: number): { colour: Plane; trust: Plane } {
+export function sameClassColour(img: Plane, known: Plane, labels: Plane, radius: number, classMeans: Float32Array, meanTrust: number, rowWise: boolean): { colour: Plane; trust: Plane; rowGraded: Set<number> } {
   const { width: w, height: h } = img;
   const n = w * h;
   const colour: Plane = { ...img, data: new Float32Array(img.data) };
@@ -1147,11 +1160,14 @@ function sameClassColour(img: Plane, known: Plane, labels: Plane, radius: number
   // membrane of its known pixels' difference from them (of their colours without row colours), and the
   // squared distance to its nearest known pixel. Null when the crop has no known pixel of the class.
   interface Guess { rows: Float64Array | null; membrane: Plane; dist2: Float64Array }
+  const rowGraded = new Set<number>();
   const guesses = new Map<number, Guess | null>();
   const guessOf = (l: number): Guess | null => {
     if (!guesses.has(l)) {
       const isSeed = (i: number): boolean => known.data[i] >= 1 && labels.data[i] === l;
-      const rows = Number.isNaN(classMeans[l * 3]) ? null : rowColourProfile(img, known, labels, l, classMeans);
+      const profile = Number.isNaN(classMeans[l * 3]) ? null : rowColourProfile(img, known, labels, l, classMeans);
+      const rows = profile ? profile.rows : null;
+      if (rowWise && profile && profile.explained >= ROW_GRADED_SHARE) rowGraded.add(l);
       const weight = plane(w, h, 1);
       const premultiplied = plane(w, h, 3);
       let any = false;
@@ -1173,7 +1189,11 @@ function sameClassColour(img: Plane, known: Plane, labels: Plane, radius: number
       const l = labels.data[i];
       let sw = 0;
       const acc = [0, 0, 0];
-      for (let yy = Math.max(0, y - radius); yy <= Math.min(h - 1, y + radius); yy++) {
+      // A row-graded class takes its near colour from its own row: from the rows above and below, the
+      // dark reflection line under a far shore spread into the pink water below it (remove-reeds).
+      guessOf(l);
+      const dy = rowGraded.has(l) ? 0 : radius;
+      for (let yy = Math.max(0, y - dy); yy <= Math.min(h - 1, y + dy); yy++) {
         for (let xx = Math.max(0, x - radius); xx <= Math.min(w - 1, x + radius); xx++) {
           const j = yy * w + xx;
           if (known.data[j] < 1 || labels.data[j] !== l) continue;
@@ -1203,7 +1223,7 @@ function sameClassColour(img: Plane, known: Plane, labels: Plane, radius: number
       trust.data[i] = t + (1 - t) * meanTrust;
     }
   }
-  return { colour, trust };
+  return { colour, trust, rowGraded };
 }
 
 /**
@@ -1212,39 +1232,17 @@ function sameClassColour(img: Plane, known: Plane, labels: Plane, radius: number
  * neighbours, held beyond the ends), pulled towards the class's mean over the sources by how little of
  * the class's colour variance the rows explain (the share beyond what chance gives with this many
  * rows). A lake or sky that darkens towards the bottom of the photo keeps its gradient across a hole;
- * a forest, whose rows vary at random, falls back to its mean. Null when the crop has no known pixel of
- * the class.
+ * a forest, whose rows vary at random, falls back to its mean. Returned with that share (`explained`);
+ * null when the crop has no known pixel of the class.
  */
-function rowColourProfile(img: Plane, known: Plane, labels: Plane, l: number, classMeans: Float32Array): Float64Array | null {
+function rowColourProfile(img: Plane, known: Plane, labels: Plane, l: number, classMeans: Float32Array): { rows: Float64Array; explained: number } | null {
   const { width: w, height: h } = img;
-  const n = w * h;
-  const sum = new Float64Array(h * 4); // per row: r, g, b, count
-  let squares = 0;
-  for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      const i = y * w + x;
-      if (known.data[i] < 1 || labels.data[i] !== l) continue;
-      for (let c = 0; c < 3; c++) {
-        const v = img.data[c * n + i];
-        sum[y * 4 + c] += v;
-        squares += v * v;
-      }
-      sum[y * 4 + 3]++;
-    }
-  }
+  const stats = classRowSums(img, known, labels, l);
+  if (!stats) return null;
+  const sum = stats.rows;
   const rows: number[] = [];
-  const total = [0, 0, 0, 0];
-  for (let y = 0; y < h; y++) {
-    if (!sum[y * 4 + 3]) continue;
-    rows.push(y);
-    for (let c = 0; c < 4; c++) total[c] += sum[y * 4 + c];
-  }
-  if (!rows.length) return null;
-  const N = total[3];
-  let between = 0;
-  for (const y of rows) for (let c = 0; c < 3; c++) between += sum[y * 4 + 3] * (sum[y * 4 + c] / sum[y * 4 + 3] - total[c] / N) ** 2;
-  const variance = squares - (total[0] ** 2 + total[1] ** 2 + total[2] ** 2) / N;
-  const explained = variance > 0 ? Math.max(0, Math.min(1, (between - (variance * (rows.length - 1)) / N) / variance)) : 0;
+  for (let y = 0; y < h; y++) if (sum[y * 4 + 3]) rows.push(y);
+  const explained = explainedByRows(stats);
   // A row with few of the class's pixels (water glimpsed between boats, or a boat's edge painted as
   // water) says little about the class at that height: its mean is pulled towards the class's mean as
   // if a sixteenth of the crop's width were of that colour (without it, the dark water between two
@@ -1259,5 +1257,5 @@ function rowColourProfile(img: Plane, known: Plane, labels: Plane, l: number, cl
     const f = hi === lo ? 0 : (y - lo) / (hi - lo);
     for (let c = 0; c < 3; c++) out[y * 3 + c] = explained * ((1 - f) * mean(lo, c) + f * mean(hi, c)) + (1 - explained) * classMeans[l * 3 + c];
   }
-  return out;
+  return { rows: out, explained };
 }

@@ -76,3 +76,26 @@ test('classes copied whole by their maps, and classes with no known pixels, keep
   // The water around it is matched as before.
   expect(rgb(all, 10 * W + 44)[0]).toBeCloseTo(0.8, 1);
 });
+
+test('a row-graded class is measured less its row colours: a dark line in the known rows above a faithful fill does not darken it', () => {
+  // Water, pink but for a dark reflection line in rows 10–13; rows 0–15 and the columns x < 8 are known,
+  // the rest is regenerated and the warp filled it with the right pink.
+  const PINK: [number, number, number] = [0.9, 0.6, 0.7], DARK: [number, number, number] = [0.25, 0.2, 0.35];
+  const image = plane(W, H, 3), warped = plane(W, H, 3), known = plane(W, H, 1), labels = plane(W, H, 1, WATER);
+  const regen = new Uint8Array(B);
+  for (let y = 0; y < H; y++) {
+    for (let x = 0; x < W; x++) {
+      const i = y * W + x, hole = y >= 16 && x >= 8;
+      regen[i] = hole ? 1 : 0;
+      known.data[i] = hole ? 0 : 1;
+      fill(image, i, y >= 10 && y < 14 ? DARK : PINK);
+      fill(warped, i, hole ? PINK : [0, 0, 0]);
+    }
+  }
+  const box = { image, warped, known, labels, regen };
+  const plain = matchBorderColours(box, new Set()), rowWise = matchBorderColours(box, new Set(), new Set([WATER]));
+  // Plain means compare the line's rows with the fill's: the fill turns darker under the whole edge.
+  expect(rgb(plain, 18 * W + 30)[0]).toBeLessThan(PINK[0] - 0.05);
+  rgb(rowWise, 18 * W + 30).forEach((v, k) => expect(v).toBeCloseTo(PINK[k], 2));
+  rgb(rowWise, 40 * W + 50).forEach((v, k) => expect(v).toBeCloseTo(PINK[k], 2));
+});
