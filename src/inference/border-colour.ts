@@ -58,12 +58,14 @@ export function matchBorderColours(box: BorderColourBox, skip: ReadonlySet<numbe
   const slots = new Int16Array(B);
   for (let i = 0; i < B; i++) slots[i] = slotTable[box.labels.data[i]];
   // Per slot of a row-graded class: its colour per row of the box (known pixels not regenerated), else null.
-  const measured: Plane = { ...box.known, data: box.known.data.map((v, i) => (box.regen[i] ? 0 : v)) };
-  const rowColour: (Float64Array | null)[] = [];
-  for (let l = 0; l < 256; l++) {
-    if (slotTable[l] < 0) continue;
-    const sums = rowGraded.has(l) ? classRowSums(box.image, measured, box.labels, l) : null;
-    rowColour[slotTable[l]] = sums ? rowMeans(sums, ROW_SPAN) : null;
+  const rowColour: (Float64Array | null)[] = new Array(S).fill(null);
+  const graded = [...rowGraded].filter((l) => slotTable[l] >= 0);
+  if (graded.length) {
+    const measured: Plane = { ...box.known, data: box.known.data.map((v, i) => (box.regen[i] ? 0 : v)) };
+    for (const l of graded) {
+      const sums = classRowSums(box.image, measured, box.labels, l);
+      rowColour[slotTable[l]] = sums ? rowMeans(sums, ROW_SPAN) : null;
+    }
   }
   // Per slot and cell: summed colour and count of its known pixels, and of its regenerated ones.
   const knownSum = new Float32Array(S * 4 * G), warpSum = new Float32Array(S * 4 * G);
