@@ -80,6 +80,8 @@ export interface EngineParams {
   shiftTexture: number;
   /** Weight of the colour guide in choosing shifts (squared RGB distance, 0..1 units). */
   shiftColour: number;
+  /** Grid (coarse level px) the proposed shifts are rounded to, where they stay on their source (ShiftMapParams.quantum). */
+  shiftQuantum: number;
   /**
    * Whether each class's colour offset from its own known pixels across the mask border is spread over
    * its fill before harmonize (src/inference/border-colour.ts); harmonize alone corrects small offsets
@@ -153,6 +155,7 @@ export const DEFAULT_ENGINE_PARAMS: EngineParams = {
   shiftSeam: DEFAULT_SHIFT_MAP_PARAMS.seam,
   shiftTexture: DEFAULT_SHIFT_MAP_PARAMS.textureThreshold,
   shiftColour: DEFAULT_SHIFT_MAP_PARAMS.colour,
+  shiftQuantum: DEFAULT_SHIFT_MAP_PARAMS.quantum,
   borderColour: true,
   seamBlend: true,
   referenceEdgePx: 3,
@@ -454,7 +457,7 @@ export async function runEngine(job: RelayoutJob, palette: Palette, runner: Runn
         const shifted = coherentShifts({
           particles: found.particles, scores: found.scores, tgtFeatures: tgtFeat, srcFeatures: srcFeat, tgtLabels, srcLabels: labels,
           srcValid: valid, srcImage: srcImg, known, guide, guideTrust: tgtColourWeight, x0: tx, y0: ty, texture, rand,
-          params: { labels: p.shiftLabels, coherence: p.shiftCoherence, seam: p.shiftSeam, textureThreshold: p.shiftTexture, colour: p.shiftColour },
+          params: { labels: p.shiftLabels, coherence: p.shiftCoherence, seam: p.shiftSeam, textureThreshold: p.shiftTexture, colour: p.shiftColour, quantum: p.shiftQuantum },
         });
         found = { ...found, particles: shifted.particles, scores: shifted.scores };
         lap('shift-map');

@@ -17,9 +17,15 @@ export interface ShiftMapParams {
   textureThreshold: number;
   /** Weight of the squared colour difference (RGB 0..1) between a location's colour guide and its shifted source. */
   colour: number;
+  /**
+   * Grid (level px) the proposed displacements are rounded to: near-equal proposals would only split
+   * regions (at 2, a gravel hole's neighbouring regions copied the same pebbles 8 px apart). A match that
+   * rounding takes off its source (a strip narrower than the grid) is proposed as found.
+   */
+  quantum: number;
 }
 
-export const DEFAULT_SHIFT_MAP_PARAMS: ShiftMapParams = { labels: 24, coherence: 0.05, seam: 1, textureThreshold: 9, colour: 2 };
+export const DEFAULT_SHIFT_MAP_PARAMS: ShiftMapParams = { labels: 24, coherence: 0.05, seam: 1, textureThreshold: 9, colour: 2, quantum: 4 };
 
 export interface ShiftMapInput {
   /** coarse-attention's output: displacements [M,2,th,tw] (level px) and scores [M,th,tw]. */
@@ -54,8 +60,6 @@ export interface ShiftMapResult {
   labelled: number;
 }
 
-/** Displacements are proposed on this grid (level px): near-equal proposals would only split regions. */
-const QUANTUM = 4;
 /** Hole locations sampled to choose the proposals, and the most displacements considered for them. */
 const SAMPLE = 300;
 const CANDIDATES = 256;
@@ -267,7 +271,7 @@ class Similarity {
 
 /**
  * Up to `labels` displacements, chosen greedily from those coarse-attention's matches of the hole use most
- * (rounded to QUANTUM): each adds the most similarity over a sample of hole locations that no earlier one serves as
+ * (rounded to `quantum`): each adds the most similarity over a sample of hole locations that no earlier one serves as
  * well (a location no shift reaches yet counts 1 + its similarity), so every part of the hole, however far
  * from the sources, is reachable by some shift.
  */
@@ -278,9 +282,14 @@ function proposeShifts(input: ShiftMapInput, hole: number[], sim: Similarity): [
   // Candidates: the displacements the hole's matches use most (rounded), at most CANDIDATES of them.
   const uses = new Map<number, number>();
   const key = (dy: number, dx: number): number => (dy + 32768) * 65536 + dx + 32768;
+  const q = params.quantum;
   for (const i of hole) {
     for (let m = 0; m < M; m++) {
-      const k = key(Math.round(pd[2 * m * T + i] / QUANTUM) * QUANTUM, Math.round(pd[(2 * m + 1) * T + i] / QUANTUM) * QUANTUM);
+      const dy = pd[2 * m * T + i], dx = pd[(2 * m + 1) * T + i];
+      let ry = Math.round(dy / q) * q, rx = Math.round(dx / q) * q;
+      // A match on a source strip narrower than the grid, rounded, may land off the strip: keep it as found.
+      if (Number.isNaN(sim.at(i, ry, rx))) [ry, rx] = [Math.round(dy), Math.round(dx)];
+      const k = key(ry, rx);
       uses.set(k, (uses.get(k) ?? 0) + 1);
     }
   }
