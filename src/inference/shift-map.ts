@@ -288,7 +288,7 @@ function proposeShifts(input: ShiftMapInput, hole: number[], sim: Similarity): [
       const dy = pd[2 * m * T + i], dx = pd[(2 * m + 1) * T + i];
       let ry = Math.round(dy / q) * q, rx = Math.round(dx / q) * q;
       // A match on a source strip narrower than the grid, rounded, may land off the strip: keep it as found.
-      if (Number.isNaN(sim.at(i, ry, rx))) [ry, rx] = [Math.round(dy), Math.round(dx)];
+      if (sim.source(i, ry, rx) < 0) [ry, rx] = [Math.round(dy), Math.round(dx)];
       const k = key(ry, rx);
       uses.set(k, (uses.get(k) ?? 0) + 1);
     }
