@@ -9,7 +9,7 @@ import { Plane, plane, pushPull } from './planes';
 import { classRowSums, rowMeans } from './row-grading';
 
 export interface BorderColourBox {
-  /** The warp over the box (3 ch), the input photo over it (3 ch), 1 where a pixel's colour is known. */
+  /** The warp over the box (3 ch), the input photo over it (3 ch), 1 where a pixel's colour is known (never a regenerated one). */
   warped: Plane;
   image: Plane;
   known: Plane;
@@ -57,15 +57,12 @@ export function matchBorderColours(box: BorderColourBox, skip: ReadonlySet<numbe
   const gw = Math.ceil(bw / s), gh = Math.ceil(bh / s), G = gw * gh;
   const slots = new Int16Array(B);
   for (let i = 0; i < B; i++) slots[i] = slotTable[box.labels.data[i]];
-  // Per slot of a row-graded class: its colour per row of the box (known pixels not regenerated), else null.
+  // Per slot of a row-graded class: its colour per row of the box (its known pixels), else null.
   const rowColour: (Float64Array | null)[] = new Array(S).fill(null);
   const graded = [...rowGraded].filter((l) => slotTable[l] >= 0);
-  if (graded.length) {
-    const measured: Plane = { ...box.known, data: box.known.data.map((v, i) => (box.regen[i] ? 0 : v)) };
-    for (const l of graded) {
-      const sums = classRowSums(box.image, measured, box.labels, l);
-      rowColour[slotTable[l]] = sums ? rowMeans(sums, ROW_SPAN) : null;
-    }
+  for (const l of graded) {
+    const sums = classRowSums(box.image, box.known, box.labels, l);
+    rowColour[slotTable[l]] = sums ? rowMeans(sums, ROW_SPAN) : null;
   }
   // Per slot and cell: summed colour and count of its known pixels, and of its regenerated ones.
   const knownSum = new Float32Array(S * 4 * G), warpSum = new Float32Array(S * 4 * G);

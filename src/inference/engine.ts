@@ -1161,16 +1161,16 @@ export function sameClassColour(img: Plane, known: Plane, labels: Plane, radius:
   const trust = plane(w, h, 1, 1);
   // Per class, on first use: its row colours (null without a mean or known pixels in the crop), the
   // membrane of its known pixels' difference from them (of their colours without row colours), and the
-  // squared distance to its nearest known pixel. Null when the crop has no known pixel of the class.
-  interface Guess { rows: Float64Array | null; membrane: Plane; dist2: Float64Array }
-  const rowGraded = new Set<number>();
+  // squared distance to its nearest known pixel, and whether it is row-graded. Null when the crop has no
+  // known pixel of the class.
+  interface Guess { rows: Float64Array | null; membrane: Plane; dist2: Float64Array; rowGraded: boolean }
   const guesses = new Map<number, Guess | null>();
   const guessOf = (l: number): Guess | null => {
     if (!guesses.has(l)) {
       const isSeed = (i: number): boolean => known.data[i] >= 1 && labels.data[i] === l;
       const profile = Number.isNaN(classMeans[l * 3]) ? null : rowColourProfile(img, known, labels, l, classMeans);
       const rows = profile ? profile.rows : null;
-      if (rowWise && profile && profile.explained >= ROW_GRADED_SHARE) rowGraded.add(l);
+      const rowGraded = rowWise && profile !== null && profile.explained >= ROW_GRADED_SHARE;
       const weight = plane(w, h, 1);
       const premultiplied = plane(w, h, 3);
       let any = false;
@@ -1181,7 +1181,7 @@ export function sameClassColour(img: Plane, known: Plane, labels: Plane, radius:
         const y = Math.floor(i / w);
         for (let c = 0; c < 3; c++) premultiplied.data[c * n + i] = img.data[c * n + i] - (rows ? rows[y * 3 + c] : 0);
       }
-      guesses.set(l, any ? { rows, membrane: pushPull(premultiplied, weight), dist2: squaredDistanceTransform(w, h, isSeed) } : null);
+      guesses.set(l, any ? { rows, membrane: pushPull(premultiplied, weight), dist2: squaredDistanceTransform(w, h, isSeed), rowGraded } : null);
     }
     return guesses.get(l)!;
   };
@@ -1194,8 +1194,7 @@ export function sameClassColour(img: Plane, known: Plane, labels: Plane, radius:
       const acc = [0, 0, 0];
       // A row-graded class takes its near colour from its own row: from the rows above and below, the
       // dark reflection line under a far shore spread into the pink water below it (remove-reeds).
-      guessOf(l);
-      const dy = rowGraded.has(l) ? 0 : radius;
+      const dy = guessOf(l)?.rowGraded ? 0 : radius;
       for (let yy = Math.max(0, y - dy); yy <= Math.min(h - 1, y + dy); yy++) {
         for (let xx = Math.max(0, x - radius); xx <= Math.min(w - 1, x + radius); xx++) {
           const j = yy * w + xx;
@@ -1226,6 +1225,7 @@ export function sameClassColour(img: Plane, known: Plane, labels: Plane, radius:
       trust.data[i] = t + (1 - t) * meanTrust;
     }
   }
+  const rowGraded = new Set([...guesses].filter(([, g]) => g?.rowGraded).map(([l]) => l));
   return { colour, trust, rowGraded };
 }
 
