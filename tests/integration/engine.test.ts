@@ -8,6 +8,7 @@ import { labelMap, pebbles, rect } from '../helpers/images';
 const SKY = labelOf(ADE20K, 'sky');
 const WATER = labelOf(ADE20K, 'water');
 const TREE = labelOf(ADE20K, 'tree');
+const PLANT = labelOf(ADE20K, 'plant');
 const runner = nodeRunner(1);
 afterAll(() => runner.dispose());
 
@@ -24,6 +25,29 @@ function skyOverWater(w: number, h: number, horizon: number, sky: (x: number, y:
     }
   }
   return { image: { width: w, height: h, data }, layout };
+}
+
+/**
+ * w×h: sky above row `horizon`, a lake coloured by `lake` below it, and reeds (plant) over `reeds`
+ * [x0, y0, x1, y1]: dark strokes every 6 px with `between` between them. `edited` has the reeds removed.
+ */
+function reedLake(w: number, h: number, horizon: number, reeds: [number, number, number, number], lake: (x: number, y: number) => number[], between: (x: number, y: number) => number[]): { image: RgbaImage; original: LabelMap; edited: LabelMap } {
+  const [x0, y0, x1, y1] = reeds;
+  const original = labelMap(w, h, SKY);
+  rect(original, 0, horizon, w, h, WATER);
+  rect(original, x0, y0, x1, y1, PLANT);
+  const data = new Uint8Array(w * h * 4);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const l = original.labels[y * w + x];
+      const rgb = l === SKY ? [200, 180, 230] : l !== PLANT ? lake(x, y) : x % 6 < 2 ? [40, 35, 30] : between(x, y);
+      data.set([...rgb, 255], (y * w + x) * 4);
+    }
+  }
+  const edited = labelMap(w, h);
+  edited.labels.set(original.labels);
+  rect(edited, x0, y0, x1, y1, WATER);
+  return { image: { width: w, height: h, data }, original, edited };
 }
 
 /** The test scenes' sky: a vertical gradient with a fine diagonal texture. */
@@ -389,27 +413,12 @@ test('a hole in a lake that darkens towards the bottom keeps the gradient: each 
   // 240×180: sky above row 40; below it a lake shading from pink at the horizon to deep blue at the
   // bottom, with a faint ripple; reeds (dark vertical strokes) in its right half are removed.
   const w = 240, h = 180, horizon = 40;
-  const PLANT = labelOf(ADE20K, 'plant');
   const lake = (x: number, y: number): number[] => {
     const t = (y - horizon) / (h - 1 - horizon);
     const ripple = ((x * 7 + y * 3) % 5) - 2;
     return [230 - 170 * t + ripple, 170 - 120 * t + ripple, 200 - 60 * t + ripple];
   };
-  const original = labelMap(w, h, SKY);
-  rect(original, 0, horizon, w, h, WATER);
-  rect(original, 130, 60, 230, 150, PLANT);
-  const data = new Uint8Array(w * h * 4);
-  for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      const l = original.labels[y * w + x];
-      const rgb = l === SKY ? [200, 180, 230] : l === PLANT && x % 6 < 2 ? [40, 35, 30] : lake(x, y);
-      data.set([...rgb, 255], (y * w + x) * 4);
-    }
-  }
-  const edited = labelMap(w, h);
-  edited.labels.set(original.labels);
-  rect(edited, 130, 60, 230, 150, WATER);
-  const image = { width: w, height: h, data };
+  const { image, original, edited } = reedLake(w, h, horizon, [130, 60, 230, 150], lake, lake);
   const r = await runEdit({ image, original, edited, references: [], seed: 1 }, ADE20K, { runner });
   // Per row of the removed reeds: the regenerated pixels' mean against the lake's tone at that row.
   let worst = 0, sum = 0;
@@ -433,22 +442,11 @@ test('a large hole inside a smooth lake with little of it left as source has its
   // them stays known: 0.2 source locations per regenerated one, a thin supply. The layout is unchanged
   // and most of the lake is regenerated, as when an object is removed from it.
   const w = 240, h = 180, horizon = 40;
-  const PLANT = labelOf(ADE20K, 'plant');
   const lake = (x: number, y: number): number[] => {
     const t = (y - horizon) / (h - 1 - horizon), s = x / w, ripple = ((x * 7 + y * 3) % 5) - 2;
     return [230 - 170 * t - 20 * s + ripple, 170 - 120 * t + ripple, 200 - 60 * t + 20 * s + ripple];
   };
-  const layout = labelMap(w, h, SKY);
-  rect(layout, 0, horizon, w, h, WATER);
-  rect(layout, 196, 80, w, 150, PLANT);
-  const data = new Uint8Array(w * h * 4);
-  for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      const l = layout.labels[y * w + x];
-      data.set([...(l === SKY ? [200, 180, 230] : l === PLANT ? (x % 6 < 2 ? [40, 35, 30] : [90, 80, 60]) : lake(x, y)), 255], (y * w + x) * 4);
-    }
-  }
-  const image = { width: w, height: h, data };
+  const { image, original: layout } = reedLake(w, h, horizon, [196, 80, w, 150], lake, () => [90, 80, 60]);
   const extraMask = new Uint8Array(w * h);
   for (let y = 46; y < h; y++) for (let x = 0; x < 196; x++) extraMask[y * w + x] = 1;
   // Mean absolute luma error against the lake's own tone, over the hole's interior.
@@ -474,26 +472,12 @@ test('removing reeds below a dark reflection line leaves the lake its own tone, 
   // 480×260: sky above row 40; a lake shading from pink to blue, with the dark reflection line of a far
   // shore in rows 56–64; reeds (x 60–460, y 100–180) are removed. Their dilation band reaches the line.
   const w = 480, h = 260, horizon = 40;
-  const PLANT = labelOf(ADE20K, 'plant');
   const lake = (x: number, y: number): number[] => {
     const t = (y - horizon) / (h - 1 - horizon), ripple = ((x * 7 + y * 3) % 5) - 2;
     return [230 - 150 * t + ripple, 170 - 100 * t + ripple, 200 - 50 * t + ripple];
   };
-  const original = labelMap(w, h, SKY);
-  rect(original, 0, horizon, w, h, WATER);
-  rect(original, 60, 100, 460, 180, PLANT);
-  const data = new Uint8Array(w * h * 4);
-  for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      const l = original.labels[y * w + x];
-      const rgb = l === SKY ? [200, 180, 230] : l === PLANT ? (x % 6 < 2 ? [40, 35, 30] : [90, 80, 60]) : y >= 56 && y < 65 ? [70, 60, 95] : lake(x, y);
-      data.set([...rgb, 255], (y * w + x) * 4);
-    }
-  }
-  const edited = labelMap(w, h);
-  edited.labels.set(original.labels);
-  rect(edited, 60, 100, 460, 180, WATER);
-  const image = { width: w, height: h, data };
+  const withLine = (x: number, y: number): number[] => (y >= 56 && y < 65 ? [70, 60, 95] : lake(x, y));
+  const { image, original, edited } = reedLake(w, h, horizon, [60, 100, 460, 180], withLine, () => [90, 80, 60]);
   // Pixels under the line (rows 66–99, over the reeds' columns) more than 25 levels darker than the lake.
   const darker = async (rowGraded: boolean): Promise<number> => {
     const r = await runEdit({ image, original, edited, references: [], seed: 1 }, ADE20K, { runner, params: { rowGraded } });
