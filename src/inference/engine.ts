@@ -27,6 +27,7 @@ import { mappedX, mappedY, ObjectMap, resampleObjects } from './object-map';
 import { fillFromClass, unusablePixels } from './label-fallback';
 import { classTexture, coherentShifts, DEFAULT_SHIFT_MAP_PARAMS, isShifted } from './shift-map';
 import { FloatTensor, Runner, tensor } from './tensor';
+import { bandWindow, shiftParticles, windowOf } from './warp-window';
 
 export interface EngineParams {
   /** Softmax temperature of the warp: large keeps texture sharp (≈ pick the best candidate). */
@@ -223,6 +224,21 @@ interface Atlas {
   offsets: number[];
 }
 
+/** What the search and full-resolution warp hand to refinement: the box they regenerated, ready for harmonize. */
+interface BoxSynthesis {
+  /** The box in photo pixels. */
+  box: { x0: number; y0: number; w: number; h: number };
+  /** Warped colours over the box, with the corrections that need the sources applied (3ch). */
+  warped: Plane;
+  /** The photo's colours over the box (3ch) and where they guide (1 = known, 1ch). */
+  photo: Plane;
+  known: Plane;
+  /** 1 per box pixel that is regenerated. */
+  regen: Uint8Array;
+  /** The pyramid's levels, full resolution (1) last when it was warped separately. */
+  levels: number[];
+}
+
 /** A rectangle of the photo in full-resolution pixels, x1 and y1 exclusive. */
 interface Rect {
   x0: number;
@@ -259,6 +275,7 @@ export async function runEngine(job: RelayoutJob, palette: Palette, runner: Runn
   const mask = computeEditMask(original, edited, { ...job.maskOptions, extra: job.extraMask });
   lap('mask');
   if (!mask.bounds) return { image, mask, unchanged: true, timings, levels: [] };
+  const b = mask.bounds;
   checkCancel(opts.signal);
 
   const W = image.width, H = image.height, n = W * H;
@@ -289,91 +306,6 @@ export async function runEngine(job: RelayoutJob, palette: Palette, runner: Runn
   missing.sort((a, b) => firstMasked[a] - firstMasked[b]);
   if (missing.length) throw new ClassMissingError(missing.map((l) => classNameOf(palette, l)));
 
-  const originalStats = classStats(job.original.labels, W, H), editedStats = classStats(edited.labels, W, H);
-  const refStats = job.references.map((r) => classStats(r.layout.labels, r.layout.width, r.layout.height));
-  const originalBoxes = originalStats.boxes, editedBoxes = editedStats.boxes;
-  const atlas = buildAtlas(job, compact, [originalBoxes, ...refStats.map((r) => r.boxes)], fromReference, p.referenceEdgePx);
-  lap('prepare');
-
-  // Pyramid plan: dense attention over the crop where the atlas has ≤ coarseTokens locations; PatchMatch
-  // levels over shrinking rectangles (below) while they have ≤ searchPixels pixels; then the
-  // full-resolution warp.
-  let fc = 1;
-  while (Math.ceil(atlas.width / fc) * Math.ceil(atlas.height / fc) > p.coarseTokens) fc *= 2;
-  const b = mask.bounds;
-  const side = Math.max(b.x1 - b.x0, b.y1 - b.y0);
-  const margin = Math.max(48, Math.round(0.2 * side));
-  const x0 = Math.max(0, Math.floor((b.x0 - margin) / fc) * fc);
-  const y0 = Math.max(0, Math.floor((b.y0 - margin) / fc) * fc);
-  const x1 = Math.min(W, Math.ceil((b.x1 + margin) / fc) * fc);
-  const y1 = Math.min(H, Math.ceil((b.y1 + margin) / fc) * fc);
-  const cw = x1 - x0, ch = y1 - y0;
-  // The coarsest level searches the whole crop (its margin is the dense attention's context); each finer
-  // level only the mask's box plus LEVEL_MARGIN level pixels, inside its parent's rectangle and on the
-  // parent's grid, since pixels outside the mask only keep their own colour. Levels go down while the
-  // next rectangle has ≤ searchPixels level pixels: a wide edit then still reaches a fine level, where
-  // jumping from 8 px particles straight to full resolution stacked copies in terraces and blocks.
-  const rects = new Map<number, Rect>([[fc, { x0, y0, x1, y1 }]]);
-  const levels: number[] = [fc];
-  for (let f = fc / 2; f >= 1; f /= 2) {
-    const parent = rects.get(2 * f)!, m = LEVEL_MARGIN * f, g = 2 * f;
-    const r: Rect = {
-      x0: Math.max(parent.x0, Math.floor((b.x0 - m) / g) * g),
-      y0: Math.max(parent.y0, Math.floor((b.y0 - m) / g) * g),
-      x1: Math.min(parent.x1, Math.ceil((b.x1 + m) / g) * g),
-      y1: Math.min(parent.y1, Math.ceil((b.y1 + m) / g) * g),
-    };
-    if (Math.ceil((r.x1 - r.x0) / f) * Math.ceil((r.y1 - r.y0) / f) > p.searchPixels) break;
-    rects.set(f, r);
-    levels.push(f);
-  }
-  const fs = levels[levels.length - 1];
-
-  // Atlas pyramids by repeated 2× reduction, colour and validity by class: a coarse pixel is made of the
-  // pixels of its own class only, so a thin class (a distant ridge under a bright sky) keeps its colour
-  // at coarse levels instead of a blend with its neighbour, which the finer levels would then reproduce
-  // as a glowing band along every copied ridge; and it is a valid source when its own class's pixels
-  // are (a reference's ridge stays copyable when the sky around it is not).
-  const imgPyr = new Map<number, Plane>([[1, atlas.image]]);
-  const validPyr = new Map<number, Plane>([[1, atlas.valid]]);
-  const labelPyr = new Map<number, Plane>([[1, atlas.labels]]);
-  // Target pixels whose colour guides the search: everything outside the mask, and the part of the
-  // dilation band that keeps its class and lies more than BAND_GUIDE_PX from any pixel re-labelled from
-  // another class (unless the user asked to regenerate it). Nearer, the band holds the fringe of whatever was removed
-  // (and, where a label layer is painted loosely, parts of the object itself), which must not be
-  // reproduced; farther, its own colours keep a wide regenerated band consistent with the photo
-  // (raising hills regenerates 128 px of sky around them, which came back as a patchwork of blocks
-  // copied from anywhere in the sky). At 12 px the path that lies outside its polygon came back as a
-  // ghost in remove-path; at 32 px it does not.
-  const guideKnown = bandGuide(job, edited.labels, mask.mask, W, x0, y0, cw, ch);
-  const guideKnownPyr = new Map<number, Plane>([[1, guideKnown]]);
-  for (let f = 2; f <= fc; f *= 2) {
-    const [lw, lh] = [Math.ceil(atlas.width / f), Math.ceil(atlas.height / f)];
-    labelPyr.set(f, sampleNearest(atlas.labels, lw, lh));
-    imgPyr.set(f, downsample2ByLabel(imgPyr.get(f / 2)!, labelPyr.get(f / 2)!, labelPyr.get(f)!));
-    validPyr.set(f, downsample2ByLabel(validPyr.get(f / 2)!, labelPyr.get(f / 2)!, labelPyr.get(f)!, 'min'));
-    guideKnownPyr.set(f, downsample2(guideKnownPyr.get(f / 2)!, 'min'));
-  }
-  const levelSize = (f: number): [number, number] => [Math.ceil(atlas.width / f), Math.ceil(atlas.height / f)];
-  // A level's rectangle in level pixels of the atlas: [x, y, width, height].
-  const cropAt = (f: number): [number, number, number, number] => {
-    const r = rects.get(f)!;
-    return [r.x0 / f, r.y0 / f, Math.ceil(r.x1 / f) - r.x0 / f, Math.ceil(r.y1 / f) - r.y0 / f];
-  };
-  // A crop-sized full-resolution plane over level f's rectangle, sampled to level pixels.
-  const atLevel = (full: Plane, f: number, tw: number, th: number): Plane => {
-    const r = rects.get(f)!;
-    return sampleNearest(cropPlane(full, r.x0 - x0, r.y0 - y0, r.x1 - r.x0, r.y1 - r.y0), tw, th);
-  };
-  const tgtLabelsFull = targetLabels(edited, compact, x0, y0, cw, ch);
-  const relabelledCrop = relabelled(original.labels, edited.labels, W, x0, y0, cw, ch);
-  const tgtPosFull = classRelativePosition(edited.labels, editedBoxes, W, H, x0, y0, cw, ch);
-  scalePositions(positionTrust(originalBoxes, editedBoxes, W, H, compact), atlas, tgtPosFull, tgtLabelsFull);
-  const classTable = classEmbeddings(K);
-  const weights = tensor(Float32Array.from(p.featureWeights), [6]);
-  const rand = prng(job.seed >>> 0);
-  lap('prepare');
-
   const run = async (stage: string, feeds: Record<string, FloatTensor>, fraction: number, level?: number): Promise<Record<string, FloatTensor>> => {
     checkCancel(opts.signal);
     opts.onProgress?.({ type: 'stage', stageId: stage, fraction, level });
@@ -383,202 +315,297 @@ export async function runEngine(job: RelayoutJob, palette: Palette, runner: Runn
   };
   const T = (pl: Plane): FloatTensor => tensor(pl.data, [1, pl.channels, pl.height, pl.width]);
 
-  // Context colour at the coarse level (holes filled by push-pull, blurred).
-  const [cW, cH] = levelSize(fc);
-  const ctxCoarse = (await run('context', { image: T(imgPyr.get(fc)!), known: T(validPyr.get(fc)!) }, 0.02)).context;
-  const contextC: Plane = { width: cW, height: cH, channels: 3, data: ctxCoarse.data };
+  // Search and full-resolution warp in a function of their own: the atlas, its pyramids and the level
+  // planes (about 600 MB at 16 MP) are garbage once it returns, before refinement allocates its planes.
+  const synthesise = async (): Promise<BoxSynthesis> => {
+    const originalStats = classStats(job.original.labels, W, H), editedStats = classStats(edited.labels, W, H);
+    const refStats = job.references.map((r) => classStats(r.layout.labels, r.layout.width, r.layout.height));
+    const originalBoxes = originalStats.boxes, editedBoxes = editedStats.boxes;
+    const atlas = buildAtlas(job, compact, [originalBoxes, ...refStats.map((r) => r.boxes)], fromReference, p.referenceEdgePx);
+    lap('prepare');
 
-  let particles: FloatTensor | null = null;
-  let scores: FloatTensor | null = null;
-  let warped: Plane | null = null;
-  let prevF = 0;
-  let finest: SeamLevel | null = null;
-  let thin: number[] = [];
-  // Classes whose rows explain their colour in the coarse crop (with rowGraded on): guessed and matched along rows.
-  let rowGraded = new Set<number>();
-  const maps = objectMaps(job, compact, originalStats, editedStats, refStats, inPhoto, atlas.offsets);
-  // Per class, how textured it is (which hole locations coherent shifts label); an object with a map is
-  // copied by its map instead.
-  const texture = p.shiftLabels > 0 ? classTexture(atlas.image, atlas.labels, atlas.valid, K) : null;
-  if (texture) for (const c of maps.keys()) texture[c] = 0;
-  for (let li = 0; li < levels.length; li++) {
-    const f = levels[li];
-    const [lw, lh] = levelSize(f);
-    const [tx, ty, tw, th] = cropAt(f);
-    const context = f === fc ? contextC : resizeBilinear(contextC, lw, lh);
-    lap('prepare');
-    const valid = validPyr.get(f)!;
-    const srcImg = compositeKnown(imgPyr.get(f)!, context, valid);
-    const labels = labelPyr.get(f)!;
-    const pos = sampleNearest(atlas.pos, lw, lh);
-    const known = cropPlane(guideKnownPyr.get(f)!, tx - x0 / f, ty - y0 / f, tw, th);
-    const base = compositeKnown(cropPlane(imgPyr.get(f)!, tx, ty, tw, th), cropPlane(context, tx, ty, tw, th), known);
-    const tgtLabels = atLevel(tgtLabelsFull, f, tw, th);
-    // The parent level's planes over this level's rectangle (which lies on the parent's grid).
-    const fromParent = (pl: Plane): Plane => {
-      const [px, py, pw, ph] = cropAt(2 * f);
-      const ox = tx / 2 - px, oy = ty / 2 - py;
-      return cropPlane(pl, ox, oy, Math.min(Math.ceil(tw / 2), pw - ox), Math.min(Math.ceil(th / 2), ph - oy));
-    };
-    // At the coarsest level a hole's colour is guessed from nearby known pixels of its own class; where
-    // there are none (a kite inserted into sky) the colour must not steer the match, or the kite would be
-    // copied from its sky-blue part. Finer levels trust the synthesis so far.
-    const coarseGuess = warped ? null : sameClassColour(base, known, tgtLabels, p.colourRadius, withoutMapped(classMeanColours(srcImg, labels, valid, K), maps), p.classColourTrust, p.rowGraded);
-    if (coarseGuess) rowGraded = coarseGuess.rowGraded;
-    const guide = warped ? compositeKnown(base, resizeBilinear(fromParent(warped), tw, th), known) : coarseGuess!.colour;
-    const tgtColourWeight = coarseGuess ? coarseGuess.trust : plane(tw, th, 1, 1);
-    const tgtPos = atLevel(tgtPosFull, f, tw, th);
-    const home = homeMap(tx, ty, tw, th);
-    lap('prepare');
-    const frac = 0.05 + (0.7 * li) / levels.length;
-    const srcFeat = (await run('features', { image: T(srcImg), context: T(context), labels: T(labels), classTable: classTable, pos: T(pos), weights, colourWeight: T(plane(lw, lh, 1, 1)) }, frac, f)).features;
-    const tgtFeeds = { image: T(guide), context: T(cropPlane(context, tx, ty, tw, th)), labels: T(tgtLabels), classTable, pos: T(tgtPos), weights, colourWeight: T(tgtColourWeight) };
-    let tgtFeat = (await run('features', tgtFeeds, frac, f)).features;
-    // The classes the edit gives new ground here, and where.
-    const relabelledHere = atLevel(relabelledCrop, f, tw, th);
-    const grown = classesWhere(tgtLabels, relabelledHere);
-    if (p.interiorContext && grown.length) {
-      // Re-labelled pixels of class c take the features computed as if the whole crop were c.
-      const spliced = tgtFeat.data.slice();
-      for (const c of grown) {
-        const interior = (await run('features', { ...tgtFeeds, labels: T(plane(tw, th, 1, c)) }, frac, f)).features;
-        spliceFeatures(spliced, interior.data, tgtLabels, relabelledHere, c);
-      }
-      tgtFeat = tensor(spliced, tgtFeat.dims);
+    // Pyramid plan: dense attention over the crop where the atlas has ≤ coarseTokens locations; PatchMatch
+    // levels over shrinking rectangles (below) while they have ≤ searchPixels pixels; then the
+    // full-resolution warp.
+    let fc = 1;
+    while (Math.ceil(atlas.width / fc) * Math.ceil(atlas.height / fc) > p.coarseTokens) fc *= 2;
+    const side = Math.max(b.x1 - b.x0, b.y1 - b.y0);
+    const margin = Math.max(48, Math.round(0.2 * side));
+    const x0 = Math.max(0, Math.floor((b.x0 - margin) / fc) * fc);
+    const y0 = Math.max(0, Math.floor((b.y0 - margin) / fc) * fc);
+    const x1 = Math.min(W, Math.ceil((b.x1 + margin) / fc) * fc);
+    const y1 = Math.min(H, Math.ceil((b.y1 + margin) / fc) * fc);
+    const cw = x1 - x0, ch = y1 - y0;
+    // The coarsest level searches the whole crop (its margin is the dense attention's context); each finer
+    // level only the mask's box plus LEVEL_MARGIN level pixels, inside its parent's rectangle and on the
+    // parent's grid, since pixels outside the mask only keep their own colour. Levels go down while the
+    // next rectangle has ≤ searchPixels level pixels: a wide edit then still reaches a fine level, where
+    // jumping from 8 px particles straight to full resolution stacked copies in terraces and blocks.
+    const rects = new Map<number, Rect>([[fc, { x0, y0, x1, y1 }]]);
+    const levels: number[] = [fc];
+    for (let f = fc / 2; f >= 1; f /= 2) {
+      const parent = rects.get(2 * f)!, m = LEVEL_MARGIN * f, g = 2 * f;
+      const r: Rect = {
+        x0: Math.max(parent.x0, Math.floor((b.x0 - m) / g) * g),
+        y0: Math.max(parent.y0, Math.floor((b.y0 - m) / g) * g),
+        x1: Math.min(parent.x1, Math.ceil((b.x1 + m) / g) * g),
+        y1: Math.min(parent.y1, Math.ceil((b.y1 + m) / g) * g),
+      };
+      if (Math.ceil((r.x1 - r.x0) / f) * Math.ceil((r.y1 - r.y0) / f) > p.searchPixels) break;
+      rects.set(f, r);
+      levels.push(f);
     }
-    let found: Record<string, FloatTensor>;
-    if (!particles) {
-      const noise: Plane = { width: lw, height: lh, channels: 1, data: uniformNoise(lw * lh, rand, 0, 1) };
-      found = await run('coarse-attention', {
-        tgtFeatures: tgtFeat, srcFeatures: srcFeat, tgtLabels: T(tgtLabels), srcLabels: T(labels), srcValid: T(valid),
-        srcNoise: T(noise), tgtHome: T(home), params: tensor(Float32Array.from([p.labelPenalty, p.noiseScale]), [2]),
+    const fs = levels[levels.length - 1];
+
+    // Atlas pyramids by repeated 2× reduction, colour and validity by class: a coarse pixel is made of the
+    // pixels of its own class only, so a thin class (a distant ridge under a bright sky) keeps its colour
+    // at coarse levels instead of a blend with its neighbour, which the finer levels would then reproduce
+    // as a glowing band along every copied ridge; and it is a valid source when its own class's pixels
+    // are (a reference's ridge stays copyable when the sky around it is not).
+    const imgPyr = new Map<number, Plane>([[1, atlas.image]]);
+    const validPyr = new Map<number, Plane>([[1, atlas.valid]]);
+    const labelPyr = new Map<number, Plane>([[1, atlas.labels]]);
+    // Target pixels whose colour guides the search: everything outside the mask, and the part of the
+    // dilation band that keeps its class and lies more than BAND_GUIDE_PX from any pixel re-labelled from
+    // another class (unless the user asked to regenerate it). Nearer, the band holds the fringe of whatever was removed
+    // (and, where a label layer is painted loosely, parts of the object itself), which must not be
+    // reproduced; farther, its own colours keep a wide regenerated band consistent with the photo
+    // (raising hills regenerates 128 px of sky around them, which came back as a patchwork of blocks
+    // copied from anywhere in the sky). At 12 px the path that lies outside its polygon came back as a
+    // ghost in remove-path; at 32 px it does not.
+    const guideKnown = bandGuide(job, edited.labels, mask.mask, W, x0, y0, cw, ch);
+    const guideKnownPyr = new Map<number, Plane>([[1, guideKnown]]);
+    for (let f = 2; f <= fc; f *= 2) {
+      const [lw, lh] = [Math.ceil(atlas.width / f), Math.ceil(atlas.height / f)];
+      labelPyr.set(f, sampleNearest(atlas.labels, lw, lh));
+      imgPyr.set(f, downsample2ByLabel(imgPyr.get(f / 2)!, labelPyr.get(f / 2)!, labelPyr.get(f)!));
+      validPyr.set(f, downsample2ByLabel(validPyr.get(f / 2)!, labelPyr.get(f / 2)!, labelPyr.get(f)!, 'min'));
+      guideKnownPyr.set(f, downsample2(guideKnownPyr.get(f / 2)!, 'min'));
+    }
+    const levelSize = (f: number): [number, number] => [Math.ceil(atlas.width / f), Math.ceil(atlas.height / f)];
+    // A level's rectangle in level pixels of the atlas: [x, y, width, height].
+    const cropAt = (f: number): [number, number, number, number] => {
+      const r = rects.get(f)!;
+      return [r.x0 / f, r.y0 / f, Math.ceil(r.x1 / f) - r.x0 / f, Math.ceil(r.y1 / f) - r.y0 / f];
+    };
+    // A crop-sized full-resolution plane over level f's rectangle, sampled to level pixels.
+    const atLevel = (full: Plane, f: number, tw: number, th: number): Plane => {
+      const r = rects.get(f)!;
+      return sampleNearest(cropPlane(full, r.x0 - x0, r.y0 - y0, r.x1 - r.x0, r.y1 - r.y0), tw, th);
+    };
+    const tgtLabelsFull = targetLabels(edited, compact, x0, y0, cw, ch);
+    const relabelledCrop = relabelled(original.labels, edited.labels, W, x0, y0, cw, ch);
+    const tgtPosFull = classRelativePosition(edited.labels, editedBoxes, W, H, x0, y0, cw, ch);
+    scalePositions(positionTrust(originalBoxes, editedBoxes, W, H, compact), atlas, tgtPosFull, tgtLabelsFull);
+    const classTable = classEmbeddings(K);
+    const weights = tensor(Float32Array.from(p.featureWeights), [6]);
+    const rand = prng(job.seed >>> 0);
+    lap('prepare');
+
+    // Context colour at the coarse level (holes filled by push-pull, blurred).
+    const [cW, cH] = levelSize(fc);
+    const ctxCoarse = (await run('context', { image: T(imgPyr.get(fc)!), known: T(validPyr.get(fc)!) }, 0.02)).context;
+    const contextC: Plane = { width: cW, height: cH, channels: 3, data: ctxCoarse.data };
+
+    let particles: FloatTensor | null = null;
+    let scores: FloatTensor | null = null;
+    let warped: Plane | null = null;
+    let prevF = 0;
+    let finest: SeamLevel | null = null;
+    let thin: number[] = [];
+    // Classes whose rows explain their colour in the coarse crop (with rowGraded on): guessed and matched along rows.
+    let rowGraded = new Set<number>();
+    const maps = objectMaps(job, compact, originalStats, editedStats, refStats, inPhoto, atlas.offsets);
+    // Per class, how textured it is (which hole locations coherent shifts label); an object with a map is
+    // copied by its map instead.
+    const texture = p.shiftLabels > 0 ? classTexture(atlas.image, atlas.labels, atlas.valid, K) : null;
+    if (texture) for (const c of maps.keys()) texture[c] = 0;
+    for (let li = 0; li < levels.length; li++) {
+      const f = levels[li];
+      const [lw, lh] = levelSize(f);
+      const [tx, ty, tw, th] = cropAt(f);
+      const context = f === fc ? contextC : resizeBilinear(contextC, lw, lh);
+      lap('prepare');
+      const valid = validPyr.get(f)!;
+      const srcImg = compositeKnown(imgPyr.get(f)!, context, valid);
+      const labels = labelPyr.get(f)!;
+      const pos = sampleNearest(atlas.pos, lw, lh);
+      const known = cropPlane(guideKnownPyr.get(f)!, tx - x0 / f, ty - y0 / f, tw, th);
+      const base = compositeKnown(cropPlane(imgPyr.get(f)!, tx, ty, tw, th), cropPlane(context, tx, ty, tw, th), known);
+      const tgtLabels = atLevel(tgtLabelsFull, f, tw, th);
+      // The parent level's planes over this level's rectangle (which lies on the parent's grid).
+      const fromParent = (pl: Plane): Plane => {
+        const [px, py, pw, ph] = cropAt(2 * f);
+        const ox = tx / 2 - px, oy = ty / 2 - py;
+        return cropPlane(pl, ox, oy, Math.min(Math.ceil(tw / 2), pw - ox), Math.min(Math.ceil(th / 2), ph - oy));
+      };
+      // At the coarsest level a hole's colour is guessed from nearby known pixels of its own class; where
+      // there are none (a kite inserted into sky) the colour must not steer the match, or the kite would be
+      // copied from its sky-blue part. Finer levels trust the synthesis so far.
+      const coarseGuess = warped ? null : sameClassColour(base, known, tgtLabels, p.colourRadius, withoutMapped(classMeanColours(srcImg, labels, valid, K), maps), p.classColourTrust, p.rowGraded);
+      if (coarseGuess) rowGraded = coarseGuess.rowGraded;
+      const guide = warped ? compositeKnown(base, resizeBilinear(fromParent(warped), tw, th), known) : coarseGuess!.colour;
+      const tgtColourWeight = coarseGuess ? coarseGuess.trust : plane(tw, th, 1, 1);
+      const tgtPos = atLevel(tgtPosFull, f, tw, th);
+      const home = homeMap(tx, ty, tw, th);
+      lap('prepare');
+      const frac = 0.05 + (0.7 * li) / levels.length;
+      const srcFeat = (await run('features', { image: T(srcImg), context: T(context), labels: T(labels), classTable: classTable, pos: T(pos), weights, colourWeight: T(plane(lw, lh, 1, 1)) }, frac, f)).features;
+      const tgtFeeds = { image: T(guide), context: T(cropPlane(context, tx, ty, tw, th)), labels: T(tgtLabels), classTable, pos: T(tgtPos), weights, colourWeight: T(tgtColourWeight) };
+      let tgtFeat = (await run('features', tgtFeeds, frac, f)).features;
+      // The classes the edit gives new ground here, and where.
+      const relabelledHere = atLevel(relabelledCrop, f, tw, th);
+      const grown = classesWhere(tgtLabels, relabelledHere);
+      if (p.interiorContext && grown.length) {
+        // Re-labelled pixels of class c take the features computed as if the whole crop were c.
+        const spliced = tgtFeat.data.slice();
+        for (const c of grown) {
+          const interior = (await run('features', { ...tgtFeeds, labels: T(plane(tw, th, 1, c)) }, frac, f)).features;
+          spliceFeatures(spliced, interior.data, tgtLabels, relabelledHere, c);
+        }
+        tgtFeat = tensor(spliced, tgtFeat.dims);
+      }
+      let found: Record<string, FloatTensor>;
+      if (!particles) {
+        const noise: Plane = { width: lw, height: lh, channels: 1, data: uniformNoise(lw * lh, rand, 0, 1) };
+        found = await run('coarse-attention', {
+          tgtFeatures: tgtFeat, srcFeatures: srcFeat, tgtLabels: T(tgtLabels), srcLabels: T(labels), srcValid: T(valid),
+          srcNoise: T(noise), tgtHome: T(home), params: tensor(Float32Array.from([p.labelPenalty, p.noiseScale]), [2]),
+        }, frac, f);
+        if (texture) {
+          const shifted = coherentShifts({
+            particles: found.particles, scores: found.scores, tgtFeatures: tgtFeat, srcFeatures: srcFeat, tgtLabels, srcLabels: labels,
+            srcValid: valid, srcImage: srcImg, known, guide, guideTrust: tgtColourWeight, x0: tx, y0: ty, texture, rand,
+            params: { labels: p.shiftLabels, coherence: p.shiftCoherence, seam: p.shiftSeam, textureThreshold: p.shiftTexture, colour: p.shiftColour, quantum: p.shiftQuantum },
+          });
+          found = { ...found, particles: shifted.particles, scores: shifted.scores };
+          lap('shift-map');
+        }
+      } else {
+        const noise = uniformNoise(2 * 3 * 2 * tw * th, rand, -1, 1);
+        found = await run('refine-level', {
+          tgtFeatures: tgtFeat, srcFeatures: srcFeat, tgtLabels: T(tgtLabels), srcLabels: T(labels), srcValid: T(valid),
+          tgtHome: T(home), parentParticles: cropParticles(particles, fromParent), inherit: T(inheritPlane(tgtLabels, texture, p.shiftTexture)), noise: tensor(noise, [2, 3, 2, th, tw]),
+          params: tensor(Float32Array.from([p.labelPenalty, prevF / f, p.window0, p.windowDecay, p.coherence]), [5]),
+        }, frac, f);
+      }
+      ({ particles, scores } = withObjectMaps(found.particles, found.scores, tgtLabels, [tx, ty, tw, th], f, maps, { labels, valid }));
+      // Only classes the edit gives new ground: a hole inside a class's own region keeps its copies' light
+      // (a lake refilled from the rest of itself keeps its gradient from the horizon's pink down).
+      if (f === fs && p.coreTone) thin = thinlySourced(tgtLabels, known, labels, valid, K, texture, p.shiftTexture).filter((c) => !maps.has(c) && grown.includes(c));
+      if (f === fs && p.seamBlend) {
+        const blended = blendableLabels(tgtLabels, seamBlendable(tgtLabels, known, labels, valid, K, texture, p.shiftTexture, grown));
+        finest = { displacement: particles.data.slice(0, 2 * tw * th), labels: blended, known, tones: classTones(srcImg, labels, 2), sourceLabels: labels, sourceValid: valid, x0: tx, y0: ty, scale: f };
+      }
+      const w = await run('warp', {
+        srcImage: T(srcImg), guide: T(guide), tgtHome: T(home), tgtLabels: T(tgtLabels), srcLabels: T(labels), srcValid: T(valid),
+        particles, scores: scores!, params: tensor(Float32Array.from([p.gamma, p.beta, p.labelPenalty, 1]), [4]),
       }, frac, f);
-      if (texture) {
-        const shifted = coherentShifts({
-          particles: found.particles, scores: found.scores, tgtFeatures: tgtFeat, srcFeatures: srcFeat, tgtLabels, srcLabels: labels,
-          srcValid: valid, srcImage: srcImg, known, guide, guideTrust: tgtColourWeight, x0: tx, y0: ty, texture, rand,
-          params: { labels: p.shiftLabels, coherence: p.shiftCoherence, seam: p.shiftSeam, textureThreshold: p.shiftTexture, colour: p.shiftColour, quantum: p.shiftQuantum },
+      warped = { width: tw, height: th, channels: 3, data: w.warped.data };
+      prevF = f;
+    }
+
+    // Full resolution, only over the mask's box (plus a border for harmonize to measure colour offsets
+    // across): the finest particles, upsampled, pick full-resolution source pixels. The box starts on the
+    // particle grid so that each pixel keeps its own parent.
+    const PAD = 8;
+    const rs = rects.get(fs)!;
+    const bx0 = rs.x0 + Math.floor((Math.max(rs.x0, b.x0 - PAD) - rs.x0) / fs) * fs;
+    const by0 = rs.y0 + Math.floor((Math.max(rs.y0, b.y0 - PAD) - rs.y0) / fs) * fs;
+    const bw = Math.min(rs.x1, b.x1 + PAD) - bx0, bh = Math.min(rs.y1, b.y1 + PAD) - by0;
+    const photoBox = cropPlane(atlas.image, bx0, by0, bw, bh);
+    const knownBox = cropPlane(guideKnown, bx0 - x0, by0 - y0, bw, bh);
+    // The pixels actually regenerated: the mask less the band pixels that guide. Those keep their class
+    // with nothing foreign near them, so their own bytes are the best answer; regenerated, the sky right
+    // around a moved kite took the lighter sky from around the original kite (a halo), and the sky right
+    // above raised hills the glow along the original ridge (a bright rim). The seam rings are counted from
+    // the regenerated pixels' border, so they fade into kept band pixels as into untouched ones.
+    const regen = regenerated(mask.mask, knownBox.data, W, bx0, by0, bw, bh);
+    let warpedFull: Plane;
+    const thinTones = thin.length ? coreTones(atlas, thin, atlas.offsets[1] ?? atlas.width) : new Map<number, CoreTone>();
+    let warpedTone: Plane | null = null;
+    if (fs > 1) {
+      const [, , tw, th] = cropAt(fs);
+      const px0 = (bx0 - rs.x0) / fs, py0 = (by0 - rs.y0) / fs;
+      const pw = Math.min(Math.ceil(bw / fs), tw - px0), ph = Math.min(Math.ceil(bh / fs), th - py0);
+      const M = particles!.dims[0];
+      const partPlane: Plane = { width: tw, height: th, channels: M * 2, data: particles!.data };
+      const scorePlane: Plane = { width: tw, height: th, channels: M, data: scores!.data };
+      // With beta = 0 the guide does not enter the score, so the (costly) upsampled synthesis is skipped.
+      const guide = p.beta > 0 ? compositeKnown(photoBox, cropPlane(resizeBilinear(warped!, tw * fs, th * fs), bx0 - rs.x0, by0 - rs.y0, bw, bh), knownBox) : photoBox;
+      const tgtLabelsBox = cropPlane(tgtLabelsFull, bx0 - x0, by0 - y0, bw, bh);
+      // In bands of whole particle rows, so the graph's intermediates (candidates × pixels) stay bounded:
+      // at 16 MP one call over the whole box would hold gigabytes in the WASM heap, which never shrinks.
+      const bandRows = Math.max(1, Math.floor(WARP_BAND_PIXELS / (bw * fs)));
+      const warpBox = async (srcImage: Plane): Promise<Plane> => {
+        const out = plane(bw, bh, 3);
+        for (let r0 = 0; r0 < ph; r0 += bandRows) {
+          const nr = Math.min(bandRows, ph - r0);
+          const yA = r0 * fs, yB = Math.min(bh, (r0 + nr) * fs), hb = yB - yA;
+          const band = (pl: Plane): Plane => cropPlane(pl, 0, yA, bw, hb);
+          // Each band gets only the window of the sources it reads (warp-window.ts): the same pixels.
+          const parts = { data: cropPlane(partPlane, px0, py0 + r0, pw, nr).data, M, w: pw, h: nr };
+          const win = bandWindow(parts, fs, bx0, by0 + yA, bw, hb, atlas.width, atlas.height);
+          const src = (pl: Plane): Plane => (win ? windowOf(pl, win) : pl);
+          lap('prepare');
+          const w = await run('warp', {
+            srcImage: T(src(srcImage)), guide: T(band(guide)), tgtHome: T(homeMap(bx0, by0 + yA, bw, hb)), tgtLabels: T(band(tgtLabelsBox)),
+            srcLabels: T(src(atlas.labels)), srcValid: T(src(atlas.valid)),
+            particles: tensor(win ? shiftParticles(parts, win, fs) : parts.data, [M, 2, nr, pw]),
+            scores: tensor(cropPlane(scorePlane, px0, py0 + r0, pw, nr).data, [M, nr, pw]),
+            params: tensor(Float32Array.from([p.gamma, p.beta, p.labelPenalty, fs]), [4]),
+          }, 0.8 + (0.1 * r0) / ph, 1);
+          for (let c = 0; c < 3; c++) out.data.set(w.warped.data.subarray(c * bw * hb, (c + 1) * bw * hb), c * bw * bh + yA * bw);
+        }
+        return out;
+      };
+      warpedFull = await warpBox(atlas.image);
+      // The same copies of the sources' local tones, where thin classes are regenerated: what each pixel's
+      // copy brought as light, to be taken out of it (core-tone.ts). With beta 0 the warp's weights do not
+      // depend on the source image, so this is exactly the tone of what warpedFull holds.
+      if (thinTones.size && p.beta === 0) warpedTone = await warpBox(toneAtlas(atlas, thinTones));
+      if (p.labelFallback) {
+        const flagged = unusablePixels({
+          particles: particles!.data, M, tw, th, scale: fs, px0, py0, bx0, by0, labels: tgtLabelsBox, regen, srcLabels: atlas.labels, srcValid: atlas.valid,
         });
-        found = { ...found, particles: shifted.particles, scores: shifted.scores };
-        lap('shift-map');
+        warpedFull = fillFromClass(warpedFull, tgtLabelsBox, flagged);
+        if (warpedTone) warpedTone = fillFromClass(warpedTone, tgtLabelsBox, flagged);
+        lap('label-fallback');
       }
     } else {
-      const noise = uniformNoise(2 * 3 * 2 * tw * th, rand, -1, 1);
-      found = await run('refine-level', {
-        tgtFeatures: tgtFeat, srcFeatures: srcFeat, tgtLabels: T(tgtLabels), srcLabels: T(labels), srcValid: T(valid),
-        tgtHome: T(home), parentParticles: cropParticles(particles, fromParent), inherit: T(inheritPlane(tgtLabels, texture, p.shiftTexture)), noise: tensor(noise, [2, 3, 2, th, tw]),
-        params: tensor(Float32Array.from([p.labelPenalty, prevF / f, p.window0, p.windowDecay, p.coherence]), [5]),
-      }, frac, f);
+      warpedFull = cropPlane(warped!, bx0 - rs.x0, by0 - rs.y0, bw, bh);
     }
-    ({ particles, scores } = withObjectMaps(found.particles, found.scores, tgtLabels, [tx, ty, tw, th], f, maps, { labels, valid }));
-    // Only classes the edit gives new ground: a hole inside a class's own region keeps its copies' light
-    // (a lake refilled from the rest of itself keeps its gradient from the horizon's pink down).
-    if (f === fs && p.coreTone) thin = thinlySourced(tgtLabels, known, labels, valid, K, texture, p.shiftTexture).filter((c) => !maps.has(c) && grown.includes(c));
-    if (f === fs && p.seamBlend) {
-      const blended = blendableLabels(tgtLabels, seamBlendable(tgtLabels, known, labels, valid, K, texture, p.shiftTexture, grown));
-      finest = { displacement: particles.data.slice(0, 2 * tw * th), labels: blended, known, tones: classTones(srcImg, labels, 2), sourceLabels: labels, sourceValid: valid, x0: tx, y0: ty, scale: f };
+    const labelsBox = cropPlane(tgtLabelsFull, bx0 - x0, by0 - y0, bw, bh);
+    if (maps.size && p.resampleObjects) {
+      warpedFull = resampleObjects(warpedFull, labelsBox, regen, bx0, by0, maps, atlas);
+      lap('object-map');
     }
-    const w = await run('warp', {
-      srcImage: T(srcImg), guide: T(guide), tgtHome: T(home), tgtLabels: T(tgtLabels), srcLabels: T(labels), srcValid: T(valid),
-      particles, scores: scores!, params: tensor(Float32Array.from([p.gamma, p.beta, p.labelPenalty, 1]), [4]),
-    }, frac, f);
-    warped = { width: tw, height: th, channels: 3, data: w.warped.data };
-    prevF = f;
-  }
-
-  // Full resolution, only over the mask's box (plus a border for harmonize to measure colour offsets
-  // across): the finest particles, upsampled, pick full-resolution source pixels. The box starts on the
-  // particle grid so that each pixel keeps its own parent.
-  const PAD = 8;
-  const rs = rects.get(fs)!;
-  const bx0 = rs.x0 + Math.floor((Math.max(rs.x0, b.x0 - PAD) - rs.x0) / fs) * fs;
-  const by0 = rs.y0 + Math.floor((Math.max(rs.y0, b.y0 - PAD) - rs.y0) / fs) * fs;
-  const bw = Math.min(rs.x1, b.x1 + PAD) - bx0, bh = Math.min(rs.y1, b.y1 + PAD) - by0;
-  const photoBox = cropPlane(atlas.image, bx0, by0, bw, bh);
-  const knownBox = cropPlane(guideKnown, bx0 - x0, by0 - y0, bw, bh);
-  // The pixels actually regenerated: the mask less the band pixels that guide. Those keep their class
-  // with nothing foreign near them, so their own bytes are the best answer; regenerated, the sky right
-  // around a moved kite took the lighter sky from around the original kite (a halo), and the sky right
-  // above raised hills the glow along the original ridge (a bright rim). The seam rings are counted from
-  // the regenerated pixels' border, so they fade into kept band pixels as into untouched ones.
-  const regen = regenerated(mask.mask, knownBox.data, W, bx0, by0, bw, bh);
-  let warpedFull: Plane;
-  const thinTones = thin.length ? coreTones(atlas, thin, atlas.offsets[1] ?? atlas.width) : new Map<number, CoreTone>();
-  let warpedTone: Plane | null = null;
-  if (fs > 1) {
-    const [, , tw, th] = cropAt(fs);
-    const px0 = (bx0 - rs.x0) / fs, py0 = (by0 - rs.y0) / fs;
-    const pw = Math.min(Math.ceil(bw / fs), tw - px0), ph = Math.min(Math.ceil(bh / fs), th - py0);
-    const M = particles!.dims[0];
-    const partPlane: Plane = { width: tw, height: th, channels: M * 2, data: particles!.data };
-    const scorePlane: Plane = { width: tw, height: th, channels: M, data: scores!.data };
-    // With beta = 0 the guide does not enter the score, so the (costly) upsampled synthesis is skipped.
-    const guide = p.beta > 0 ? compositeKnown(photoBox, cropPlane(resizeBilinear(warped!, tw * fs, th * fs), bx0 - rs.x0, by0 - rs.y0, bw, bh), knownBox) : photoBox;
-    const tgtLabelsBox = cropPlane(tgtLabelsFull, bx0 - x0, by0 - y0, bw, bh);
-    // In bands of whole particle rows, so the graph's intermediates (candidates × pixels) stay bounded:
-    // at 16 MP one call over the whole box would hold gigabytes in the WASM heap, which never shrinks.
-    const bandRows = Math.max(1, Math.floor(WARP_BAND_PIXELS / (bw * fs)));
-    const warpBox = async (srcImage: Plane): Promise<Plane> => {
-      const out = plane(bw, bh, 3);
-      for (let r0 = 0; r0 < ph; r0 += bandRows) {
-        const nr = Math.min(bandRows, ph - r0);
-        const yA = r0 * fs, yB = Math.min(bh, (r0 + nr) * fs), hb = yB - yA;
-        const band = (pl: Plane): Plane => cropPlane(pl, 0, yA, bw, hb);
-        lap('prepare');
-        const w = await run('warp', {
-          srcImage: T(srcImage), guide: T(band(guide)), tgtHome: T(homeMap(bx0, by0 + yA, bw, hb)), tgtLabels: T(band(tgtLabelsBox)),
-          srcLabels: T(atlas.labels), srcValid: T(atlas.valid),
-          particles: tensor(cropPlane(partPlane, px0, py0 + r0, pw, nr).data, [M, 2, nr, pw]),
-          scores: tensor(cropPlane(scorePlane, px0, py0 + r0, pw, nr).data, [M, nr, pw]),
-          params: tensor(Float32Array.from([p.gamma, p.beta, p.labelPenalty, fs]), [4]),
-        }, 0.8 + (0.1 * r0) / ph, 1);
-        for (let c = 0; c < 3; c++) out.data.set(w.warped.data.subarray(c * bw * hb, (c + 1) * bw * hb), c * bw * bh + yA * bw);
-      }
-      return out;
-    };
-    warpedFull = await warpBox(atlas.image);
-    // The same copies of the sources' local tones, where thin classes are regenerated: what each pixel's
-    // copy brought as light, to be taken out of it (core-tone.ts). With beta 0 the warp's weights do not
-    // depend on the source image, so this is exactly the tone of what warpedFull holds.
-    if (thinTones.size && p.beta === 0) warpedTone = await warpBox(toneAtlas(atlas, thinTones));
-    if (p.labelFallback) {
-      const flagged = unusablePixels({
-        particles: particles!.data, M, tw, th, scale: fs, px0, py0, bx0, by0, labels: tgtLabelsBox, regen, srcLabels: atlas.labels, srcValid: atlas.valid,
-      });
-      warpedFull = fillFromClass(warpedFull, tgtLabelsBox, flagged);
-      if (warpedTone) warpedTone = fillFromClass(warpedTone, tgtLabelsBox, flagged);
-      lap('label-fallback');
+    if (finest) {
+      warpedFull = addSeamOffsets(warpedFull, labelsBox, regen, bx0, by0, finest, seamOffsets(finest));
+      lap('seam-blend');
     }
-  } else {
-    warpedFull = cropPlane(warped!, bx0 - rs.x0, by0 - rs.y0, bw, bh);
-  }
+    if (thinTones.size) {
+      warpedFull = applyCoreTones(warpedFull, warpedTone, labelsBox, depthBelowBorder(edited.labels, W, bx0, by0, bw, bh), regen, thinTones);
+      lap('core-tone');
+    }
+    if (p.borderColour) {
+      warpedFull = matchBorderColours({ warped: warpedFull, image: photoBox, known: knownBox, labels: labelsBox, regen }, new Set(maps.keys()), rowGraded);
+      lap('border-colour');
+    }
+    return { box: { x0: bx0, y0: by0, w: bw, h: bh }, warped: warpedFull, photo: photoBox, known: knownBox, regen, levels: [...levels, ...(fs > 1 ? [1] : [])] };
+  };
+  const { box, warped, photo, known, regen, levels } = await synthesise();
+  const { x0: bx0, y0: by0, w: bw, h: bh } = box;
   const alpha: Plane = { width: bw, height: bh, channels: 1, data: boxUnit(mask.alpha, W, bx0, by0, bw, bh) };
   const seam = seamWeights(regen, original.labels, edited.labels, W, bx0, by0, bw, bh, p.seamPx);
   lap('prepare');
-  const labelsBox = cropPlane(tgtLabelsFull, bx0 - x0, by0 - y0, bw, bh);
-  if (maps.size && p.resampleObjects) {
-    warpedFull = resampleObjects(warpedFull, labelsBox, regen, bx0, by0, maps, atlas);
-    lap('object-map');
-  }
-  if (finest) {
-    warpedFull = addSeamOffsets(warpedFull, labelsBox, regen, bx0, by0, finest, seamOffsets(finest));
-    lap('seam-blend');
-  }
-  if (thinTones.size) {
-    warpedFull = applyCoreTones(warpedFull, warpedTone, labelsBox, depthBelowBorder(edited.labels, W, bx0, by0, bw, bh), regen, thinTones);
-    lap('core-tone');
-  }
-  if (p.borderColour) {
-    warpedFull = matchBorderColours({ warped: warpedFull, image: photoBox, known: knownBox, labels: labelsBox, regen }, new Set(maps.keys()), rowGraded);
-    lap('border-colour');
-  }
   // Colour offsets are measured across the mask's border and spread over it (see models/README.md).
-  const refined = (await run('harmonize', { warped: T(warpedFull), image: T(photoBox), known: T(knownBox), alpha: T(alpha), seam: T(seam) }, 0.9)).refined;
+  const refined = (await run('harmonize', { warped: T(warped), image: T(photo), known: T(known), alpha: T(alpha), seam: T(seam) }, 0.9)).refined;
 
   const out = writeBack(image.data, refined.data, regen, W, bx0, by0, bw, bh);
   lap('write');
   opts.onProgress?.({ type: 'stage', stageId: 'done', fraction: 1 });
-  return { image: { width: W, height: H, data: out }, mask, unchanged: false, timings, levels: [...levels, ...(fs > 1 ? [1] : [])] };
+  return { image: { width: W, height: H, data: out }, mask, unchanged: false, timings, levels };
 }
 
 /**
