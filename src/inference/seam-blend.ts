@@ -4,7 +4,6 @@
 // level's grid, an offset field is solved that is smooth inside each copy and closes the tone jump at
 // every seam between two copies of one class (as shift-map and He and Sun's completion blend with
 // Poisson), and added to the full-resolution warp. Pure typed-array code.
-import { boxMean } from '../layout';
 import { Plane } from './planes';
 import { isShifted } from './shift-map';
 
@@ -230,17 +229,28 @@ export function addSeamOffsets(warped: Plane, labels: Plane, regen: Uint8Array, 
  * blur next to a ridge would mix the sky into the mountain's tone, and bias every jump measured there).
  */
 export function classTones(image: Plane, labels: Plane, r: number): Plane {
-  const { width: w, height: h } = labels, n = w * h;
+  const { width: w, height: h } = labels, n = w * h, lab = labels.data, src = image.data;
   const out: Plane = { width: w, height: h, channels: 3, data: new Float32Array(3 * n) };
-  const present = new Set<number>(labels.data);
-  const mask = new Float32Array(n), masked = new Float32Array(n);
-  for (const l of present) {
-    for (let i = 0; i < n; i++) mask[i] = labels.data[i] === l ? 1 : 0;
-    const share = boxMean(mask, w, h, r);
-    for (let c = 0; c < 3; c++) {
-      for (let i = 0; i < n; i++) masked[i] = mask[i] * image.data[c * n + i];
-      const sum = boxMean(masked, w, h, r);
-      for (let i = 0; i < n; i++) if (mask[i]) out.data[c * n + i] = sum[i] / share[i];
+  // One pass over each pixel's window (25 taps at r = 2): a box filter per class present cost ten
+  // passes over the level per class (70 ms at 1 MP with eight classes).
+  for (let y = 0; y < h; y++) {
+    const y0 = Math.max(0, y - r), y1 = Math.min(h - 1, y + r);
+    for (let x = 0; x < w; x++) {
+      const x0 = Math.max(0, x - r), x1 = Math.min(w - 1, x + r);
+      const i = y * w + x, l = lab[i];
+      let count = 0, s0 = 0, s1 = 0, s2 = 0;
+      for (let yy = y0; yy <= y1; yy++) {
+        for (let j = yy * w + x0, end = yy * w + x1; j <= end; j++) {
+          if (lab[j] !== l) continue;
+          count++;
+          s0 += src[j];
+          s1 += src[n + j];
+          s2 += src[2 * n + j];
+        }
+      }
+      out.data[i] = s0 / count;
+      out.data[n + i] = s1 / count;
+      out.data[2 * n + i] = s2 / count;
     }
   }
   return out;
