@@ -134,7 +134,7 @@ interface Scored {
 function scoreCandidates(
   g: GraphBuilder,
   cand: T,
-  ctx: { homeY: T; homeX: T; HsF: T; WsF: T; sFlat: T; tFlat: T; slFlat: T; svFlat: T; tlFlat: T; labelPenalty: T },
+  ctx: { homeY: T; homeX: T; HsF: T; WsF: T; sRows: T; tFlat: T; slFlat: T; svFlat: T; tlFlat: T; labelPenalty: T },
 ): Scored {
   const dy = g.slice(cand, [0], [1], [1]);
   const dx = g.slice(cand, [1], [2], [1]);
@@ -143,7 +143,10 @@ function scoreCandidates(
   const disp = g.concat([g.sub(qy, ctx.homeY), g.sub(qx, ctx.homeX)], 1); // [N,2,T]
   const flat = g.cast(g.add(g.mul(qy, ctx.WsF), qx), 'int64'); // [N,1,T]
   const flatIdx = g.reshape(flat, g.constI([-1]));
-  const gathered = g.gather(ctx.sFlat, flatIdx, 1); // [D, N*T]
+  // Rows of the transposed features, transposed back: the same values as a gather of columns, but each
+  // candidate copies D contiguous floats instead of D single floats (ORT's Gather copies one block per
+  // index and outer row; along axis 1 of [D,S] a block is one float, and those copies were most of this stage).
+  const gathered = g.transpose(g.gather(ctx.sRows, flatIdx, 0), [1, 0]); // [D, N*T]
   const nShape = g.concat([g.constI([FEATURE_DIM]), g.slice(g.shape(flat), [0], [1], [0]), g.constI([-1])], 0);
   const feats = g.reshape(gathered, nShape); // [D,N,T]
   const sim = g.reduceSum(g.mul(feats, g.unsqueeze(ctx.tFlat, [1])), [0], 0); // [N,T]
@@ -212,7 +215,7 @@ export function refineLevelGraph(): GraphBuilder {
     homeX: flat2(g.slice(home, [1], [2], [1]), [1, 1]),
     HsF,
     WsF,
-    sFlat: flat2(sf, [FEATURE_DIM]),
+    sRows: g.transpose(flat2(sf, [FEATURE_DIM]), [1, 0]), // [S,D]
     tFlat: flat2(tf, [FEATURE_DIM]),
     slFlat: flat2(sl, []),
     svFlat: flat2(sv, []),
@@ -326,7 +329,9 @@ export function warpGraph(): GraphBuilder {
   const qy = g.node('Clip', [g.add(g.slice(allD, [0], [1], [1]), homeY), g.constF(0), g.sub(HsF, g.constF(1))]);
   const qx = g.node('Clip', [g.add(g.slice(allD, [1], [2], [1]), homeX), g.constF(0), g.sub(WsF, g.constF(1))]);
   const flatIdx = g.reshape(g.cast(g.add(g.mul(qy, WsF), qx), 'int64'), g.constI([-1]));
-  const colours = g.reshape(g.gather(g.reshape(src, g.constI([3, -1])), flatIdx, 1), g.constI([3, N, -1])); // [3,N,T]
+  // Gathered as rows of the transposed image, then transposed back (see scoreCandidates).
+  const srcRows = g.transpose(g.reshape(src, g.constI([3, -1])), [1, 0]); // [S,3]
+  const colours = g.reshape(g.transpose(g.gather(srcRows, flatIdx, 0), [1, 0]), g.constI([3, N, -1])); // [3,N,T]
   const guideFlat = g.reshape(guide, g.constI([3, 1, -1]));
   const diff = g.sub(colours, guideFlat);
   const dist = g.reduceSum(g.mul(diff, diff), [0], 0); // [N,T]
