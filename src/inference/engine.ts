@@ -27,7 +27,7 @@ import { mappedX, mappedY, ObjectMap, resampleObjects } from './object-map';
 import { fillFromClass, unusablePixels } from './label-fallback';
 import { classTexture, coherentShifts, DEFAULT_SHIFT_MAP_PARAMS, isShifted } from './shift-map';
 import { FloatTensor, Runner, tensor } from './tensor';
-import { bandWindow, shiftParticles, windowOf } from './warp-window';
+import { BandParticles, bandWindow, shiftParticles, Window, windowArea, windowOf } from './warp-window';
 
 export interface EngineParams {
   /** Softmax temperature of the warp: large keeps texture sharp (≈ pick the best candidate). */
@@ -537,20 +537,27 @@ export async function runEngine(job: RelayoutJob, palette: Palette, runner: Runn
       // In bands of whole particle rows, so the graph's intermediates (candidates × pixels) stay bounded:
       // at 16 MP one call over the whole box would hold gigabytes in the WASM heap, which never shrinks.
       const bandRows = Math.max(1, Math.floor(WARP_BAND_PIXELS / (bw * fs)));
+      // Each band gets only the window of the sources it reads (warp-window.ts): the same pixels. The
+      // windows are copied into buffers reused by every band: fresh ones cost more than the copy (at
+      // 16 MP, 90 MB a band, their first touch took 0.3 s on the benchmark's machine).
+      const bands: { r0: number; nr: number; yA: number; hb: number; parts: BandParticles; win: Window | null }[] = [];
+      for (let r0 = 0; r0 < ph; r0 += bandRows) {
+        const nr = Math.min(bandRows, ph - r0);
+        const yA = r0 * fs, hb = Math.min(bh, (r0 + nr) * fs) - yA;
+        const parts = { data: cropPlane(partPlane, px0, py0 + r0, pw, nr).data, M, w: pw, h: nr };
+        bands.push({ r0, nr, yA, hb, parts, win: bandWindow(parts, fs, bx0, by0 + yA, bw, hb, atlas.width, atlas.height) });
+      }
+      const largest = Math.max(0, ...bands.map((bd) => (bd.win ? windowArea(bd.win) : 0)));
+      const scratch = { image: new Float32Array(3 * largest), labels: new Float32Array(largest), valid: new Float32Array(largest) };
       const warpBox = async (srcImage: Plane): Promise<Plane> => {
         const out = plane(bw, bh, 3);
-        for (let r0 = 0; r0 < ph; r0 += bandRows) {
-          const nr = Math.min(bandRows, ph - r0);
-          const yA = r0 * fs, yB = Math.min(bh, (r0 + nr) * fs), hb = yB - yA;
+        for (const { r0, nr, yA, hb, parts, win } of bands) {
           const band = (pl: Plane): Plane => cropPlane(pl, 0, yA, bw, hb);
-          // Each band gets only the window of the sources it reads (warp-window.ts): the same pixels.
-          const parts = { data: cropPlane(partPlane, px0, py0 + r0, pw, nr).data, M, w: pw, h: nr };
-          const win = bandWindow(parts, fs, bx0, by0 + yA, bw, hb, atlas.width, atlas.height);
-          const src = (pl: Plane): Plane => (win ? windowOf(pl, win) : pl);
+          const src = (pl: Plane, into: Float32Array): Plane => (win ? windowOf(pl, win, into) : pl);
           lap('prepare');
           const w = await run('warp', {
-            srcImage: T(src(srcImage)), guide: T(band(guide)), tgtHome: T(homeMap(bx0, by0 + yA, bw, hb)), tgtLabels: T(band(tgtLabelsBox)),
-            srcLabels: T(src(atlas.labels)), srcValid: T(src(atlas.valid)),
+            srcImage: T(src(srcImage, scratch.image)), guide: T(band(guide)), tgtHome: T(homeMap(bx0, by0 + yA, bw, hb)), tgtLabels: T(band(tgtLabelsBox)),
+            srcLabels: T(src(atlas.labels, scratch.labels)), srcValid: T(src(atlas.valid, scratch.valid)),
             particles: tensor(win ? shiftParticles(parts, win, fs) : parts.data, [M, 2, nr, pw]),
             scores: tensor(cropPlane(scorePlane, px0, py0 + r0, pw, nr).data, [M, nr, pw]),
             params: tensor(Float32Array.from([p.gamma, p.beta, p.labelPenalty, fs]), [4]),

@@ -115,6 +115,15 @@ describe('the warp on a band reads only its window of the atlas', () => {
     expect(win).toEqual({ x0: 40, y0: 40, x1: 40 + 16 + 4 + 2, y1: 40 + 8 + 4 + 2 });
   });
 
+  test('a window copied into a reused, larger buffer holds the same pixels as a fresh one', () => {
+    const win = { x0: 8, y0: 4, x1: 40, y1: 30 };
+    const into = new Float32Array(3 * 64 * 64).fill(-1); // left over from a bigger band
+    const reused = windowOf(atlas.image, win, into);
+    expect(reused.data.length).toBe(3 * 32 * 26);
+    expect(Array.from(reused.data)).toEqual(Array.from(windowOf(atlas.image, win).data));
+    expect(reused.data[2 * 32 * 26 + 5 * 32 + 7]).toBe(atlas.image.data[2 * AW * AH + 9 * AW + 15]);
+  });
+
   test('particles that are not whole level pixels get no window (the band reads the whole atlas)', () => {
     const b = band(generator(5), 8, 8, 8, 8, 2);
     b.parts.data[3] = 0.5;
