@@ -135,6 +135,11 @@ export interface EngineParams {
    * their own row only, and have their border colours measured less their colour row by row.
    */
   rowGraded: boolean;
+  /**
+   * Most full-resolution pixels warped in one call: bounds the warp's intermediates in the WASM heap
+   * (which never shrinks). The result does not depend on it: each band overlaps its neighbours by a row of particle blocks.
+   */
+  warpBandPixels: number;
 }
 
 export const DEFAULT_ENGINE_PARAMS: EngineParams = {
@@ -165,6 +170,7 @@ export const DEFAULT_ENGINE_PARAMS: EngineParams = {
   coreTone: true,
   resampleObjects: true,
   rowGraded: true,
+  warpBandPixels: 1 << 19,
 };
 
 /**
@@ -205,13 +211,12 @@ export interface EngineResult {
 const GUESS_FADE = 15;
 /** Distance (px) from re-labelled pixels beyond which a dilation-band pixel's own colour guides the search. */
 const BAND_GUIDE_PX = 32;
+/** Sources sit at multiples of this in the atlas, so pyramid boxes never straddle two. */
 const ALIGN = 256;
 /** Margin (level pixels) around the mask's box searched at every level finer than the coarsest. */
 const LEVEL_MARGIN = 12;
 /** Score margin by which an object's map beats the best match found for it at each level. */
 const MAP_MARGIN = 0.25;
-/** Most full-resolution pixels warped in one call (see the banded warp in runEngine). */
-const WARP_BAND_PIXELS = 1 << 20; // sources sit at multiples of this in the atlas, so pyramid boxes never straddle two
 
 interface Atlas {
   width: number;
@@ -219,7 +224,8 @@ interface Atlas {
   image: Plane; // 3ch
   labels: Plane; // 1ch compact ids
   valid: Plane; // 1ch
-  pos: Plane; // 2ch: position inside the bounding box of the pixel's class in its source (see classRelativePosition)
+  /** Each source's layout and class boxes, for the positions sampled at each level (atlasPositions). */
+  sources: PositionSource[];
   /** x of each source's left edge in the atlas: the photo at 0, then the references. */
   offsets: number[];
 }
@@ -237,6 +243,14 @@ interface BoxSynthesis {
   regen: Uint8Array;
   /** The pyramid's levels, full resolution (1) last when it was warped separately. */
   levels: number[];
+}
+
+/** A source's original labels (raw palette indices) and their class boxes (`classBoxes`). */
+interface PositionSource {
+  labels: Uint8Array;
+  boxes: Int32Array;
+  width: number;
+  height: number;
 }
 
 /** A rectangle of the photo in full-resolution pixels, x1 and y1 exclusive. */
@@ -396,7 +410,8 @@ export async function runEngine(job: RelayoutJob, palette: Palette, runner: Runn
     const tgtLabelsFull = targetLabels(edited, compact, x0, y0, cw, ch);
     const relabelledCrop = relabelled(original.labels, edited.labels, W, x0, y0, cw, ch);
     const tgtPosFull = classRelativePosition(edited.labels, editedBoxes, W, H, x0, y0, cw, ch);
-    scalePositions(positionTrust(originalBoxes, editedBoxes, W, H, compact), atlas, tgtPosFull, tgtLabelsFull);
+    const trust = positionTrust(originalBoxes, editedBoxes, W, H, compact);
+    scalePositions(trust, tgtPosFull, tgtLabelsFull);
     const classTable = classEmbeddings(K);
     const weights = tensor(Float32Array.from(p.featureWeights), [6]);
     const rand = prng(job.seed >>> 0);
@@ -429,7 +444,7 @@ export async function runEngine(job: RelayoutJob, palette: Palette, runner: Runn
       const valid = validPyr.get(f)!;
       const srcImg = compositeKnown(imgPyr.get(f)!, context, valid);
       const labels = labelPyr.get(f)!;
-      const pos = sampleNearest(atlas.pos, lw, lh);
+      const pos = atlasPositions(atlas, trust, lw, lh);
       const known = cropPlane(guideKnownPyr.get(f)!, tx - x0 / f, ty - y0 / f, tw, th);
       const base = compositeKnown(cropPlane(imgPyr.get(f)!, tx, ty, tw, th), cropPlane(context, tx, ty, tw, th), known);
       const tgtLabels = atLevel(tgtLabelsFull, f, tw, th);
@@ -536,23 +551,30 @@ export async function runEngine(job: RelayoutJob, palette: Palette, runner: Runn
       const tgtLabelsBox = cropPlane(tgtLabelsFull, bx0 - x0, by0 - y0, bw, bh);
       // In bands of whole particle rows, so the graph's intermediates (candidates × pixels) stay bounded:
       // at 16 MP one call over the whole box would hold gigabytes in the WASM heap, which never shrinks.
-      const bandRows = Math.max(1, Math.floor(WARP_BAND_PIXELS / (bw * fs)));
+      // Each band is warped with one more particle row above and below it (kept off the output): the
+      // warp blends a block's copy with its neighbours' near their common edge, and without the halo
+      // the blocks on either side of a band's edge did not blend (a faint line every band).
+      // Each band is whole blocks high (rows past the box repeat its last), so every pixel's block is
+      // floor(row / fs) whatever the band: the result does not depend on the band size.
+      const bandRows = Math.max(1, Math.floor(p.warpBandPixels / (bw * fs)));
+      const bands: { r0: number; nr: number; yA: number; keep: [number, number]; parts: BandParticles; win: Window | null }[] = [];
+      for (let k0 = 0; k0 < ph; k0 += bandRows) {
+        const r0 = Math.max(0, k0 - 1), r1 = Math.min(ph, k0 + bandRows + 1), nr = r1 - r0;
+        const yA = r0 * fs, hb = nr * fs;
+        const parts = { data: cropPlane(partPlane, px0, py0 + r0, pw, nr).data, M, w: pw, h: nr };
+        const keep: [number, number] = [k0 * fs - yA, Math.min(bh, (k0 + bandRows) * fs) - yA];
+        bands.push({ r0, nr, yA, keep, parts, win: bandWindow(parts, fs, bx0, by0 + yA, bw, hb, atlas.width, atlas.height) });
+      }
       // Each band gets only the window of the sources it reads (warp-window.ts): the same pixels. The
       // windows are copied into buffers reused by every band: fresh ones cost more than the copy (at
       // 16 MP, 90 MB a band, their first touch took 0.3 s on the benchmark's machine).
-      const bands: { r0: number; nr: number; yA: number; hb: number; parts: BandParticles; win: Window | null }[] = [];
-      for (let r0 = 0; r0 < ph; r0 += bandRows) {
-        const nr = Math.min(bandRows, ph - r0);
-        const yA = r0 * fs, hb = Math.min(bh, (r0 + nr) * fs) - yA;
-        const parts = { data: cropPlane(partPlane, px0, py0 + r0, pw, nr).data, M, w: pw, h: nr };
-        bands.push({ r0, nr, yA, hb, parts, win: bandWindow(parts, fs, bx0, by0 + yA, bw, hb, atlas.width, atlas.height) });
-      }
       const largest = Math.max(0, ...bands.map((bd) => (bd.win ? windowArea(bd.win) : 0)));
       const scratch = { image: new Float32Array(3 * largest), labels: new Float32Array(largest), valid: new Float32Array(largest) };
       const warpBox = async (srcImage: Plane): Promise<Plane> => {
         const out = plane(bw, bh, 3);
-        for (const { r0, nr, yA, hb, parts, win } of bands) {
-          const band = (pl: Plane): Plane => cropPlane(pl, 0, yA, bw, hb);
+        for (const { r0, nr, yA, keep, parts, win } of bands) {
+          const hb = nr * fs;
+          const band = (pl: Plane): Plane => rowsOf(pl, yA, hb);
           const src = (pl: Plane, into: Float32Array): Plane => (win ? windowOf(pl, win, into) : pl);
           lap('prepare');
           const w = await run('warp', {
@@ -562,7 +584,8 @@ export async function runEngine(job: RelayoutJob, palette: Palette, runner: Runn
             scores: tensor(cropPlane(scorePlane, px0, py0 + r0, pw, nr).data, [M, nr, pw]),
             params: tensor(Float32Array.from([p.gamma, p.beta, p.labelPenalty, fs]), [4]),
           }, 0.8 + (0.1 * r0) / ph, 1);
-          for (let c = 0; c < 3; c++) out.data.set(w.warped.data.subarray(c * bw * hb, (c + 1) * bw * hb), c * bw * bh + yA * bw);
+          const [k0, k1] = keep;
+          for (let c = 0; c < 3; c++) out.data.set(w.warped.data.subarray(c * bw * hb + k0 * bw, c * bw * hb + k1 * bw), c * bw * bh + (yA + k0) * bw);
         }
         return out;
       };
@@ -896,17 +919,13 @@ function buildAtlas(job: RelayoutJob, compact: Uint8Array, sourceBoxes: Int32Arr
   const image = plane(width, height, 3);
   const labels = plane(width, height, 1);
   const valid = plane(width, height, 1);
-  const pos = plane(width, height, 2);
   sources.forEach((s, k) => {
     const { width: sw, height: sh, data } = s.image;
-    const rel = classRelativePosition(s.labels, sourceBoxes[k], sw, sh, 0, 0, sw, sh);
     // Per class: may its pixels be copied from this source (before an explicit region to regenerate)?
     const copyable = Uint8Array.from(fromReference, (f) => (k === 0 || f ? 1 : 0));
     const sl = s.labels, masked = s.masked;
     for (let y = 0; y < sh; y++) {
       const row = y * width + offsets[k];
-      pos.data.set(rel.data.subarray(y * sw, (y + 1) * sw), row);
-      pos.data.set(rel.data.subarray(sw * sh + y * sw, sw * sh + (y + 1) * sw), an + row);
       for (let x = 0, si = y * sw, ai = row; x < sw; x++, si++, ai++) {
         image.data[ai] = UNIT[data[si * 4]];
         image.data[an + ai] = UNIT[data[si * 4 + 1]];
@@ -918,7 +937,8 @@ function buildAtlas(job: RelayoutJob, compact: Uint8Array, sourceBoxes: Int32Arr
     }
     if (k > 0 && referenceEdgePx > 0) fillClassEdges(image, width, offsets[k], sl, sw, sh, referenceEdgePx);
   });
-  return { width, height, image, labels, valid, pos, offsets };
+  const positions = sources.map((s, k) => ({ labels: s.labels, boxes: sourceBoxes[k], width: s.image.width, height: s.image.height }));
+  return { width, height, image, labels, valid, sources: positions, offsets };
 }
 
 function targetLabels(edited: { width: number; labels: Uint8Array }, compact: Uint8Array, x0: number, y0: number, w: number, h: number): Plane {
@@ -952,6 +972,18 @@ function spliceFeatures(into: Float32Array, other: Float32Array, labels: Plane, 
     if (!take.data[i] || labels.data[i] !== c) continue;
     for (let d = 0; d < D; d++) into[d * n + i] = other[d * n + i];
   }
+}
+
+/** Rows [y0, y0 + h) of a plane, the rows past its bottom repeating its last. */
+function rowsOf(p: Plane, y0: number, h: number): Plane {
+  const out = plane(p.width, h, p.channels), w = p.width;
+  for (let c = 0; c < p.channels; c++) {
+    for (let y = 0; y < h; y++) {
+      const s = c * w * p.height + Math.min(p.height - 1, y0 + y) * w;
+      out.data.set(p.data.subarray(s, s + w), c * w * h + y * w);
+    }
+  }
+  return out;
 }
 
 function homeMap(x0: number, y0: number, w: number, h: number): Plane {
@@ -1135,18 +1167,49 @@ export function positionTrust(a: Int32Array, e: Int32Array, W: number, H: number
   return trust;
 }
 
-/** Multiplies the position planes of the atlas and the target by their class's trust (in place). */
-function scalePositions(trust: Float32Array, atlas: Atlas, tgtPos: Plane, tgtLabels: Plane): void {
-  const scale = (pos: Plane, labels: Plane): void => {
-    const n = pos.width * pos.height;
-    for (let i = 0; i < n; i++) {
-      const t = trust[labels.data[i]];
-      pos.data[i] *= t;
-      pos.data[n + i] *= t;
+/** Multiplies the target's position plane by its classes' trust (in place; the atlas's: atlasPositions). */
+function scalePositions(trust: Float32Array, pos: Plane, labels: Plane): void {
+  const n = pos.width * pos.height;
+  for (let i = 0; i < n; i++) {
+    const t = trust[labels.data[i]];
+    pos.data[i] *= t;
+    pos.data[n + i] *= t;
+  }
+}
+
+/**
+ * The atlas's positions (classRelativePosition in each source, times the class's trust) at a level of
+ * w × h, at the atlas pixels sampleNearest would pick: computed there rather than sampled from a
+ * full-resolution plane (16 bytes a pixel that no level but the finest reads, and only at 16 MP's cost).
+ */
+function atlasPositions(atlas: Atlas, trust: Float32Array, w: number, h: number): Plane {
+  const out = plane(w, h, 2);
+  const sx = atlas.width / w, sy = atlas.height / h;
+  const col = new Int32Array(w), src = new Int32Array(w).fill(-1);
+  for (let x = 0; x < w; x++) {
+    const xx = Math.min(atlas.width - 1, Math.floor((x + 0.5) * sx));
+    for (let k = 0; k < atlas.sources.length; k++) {
+      if (xx >= atlas.offsets[k] && xx < atlas.offsets[k] + atlas.sources[k].width) {
+        src[x] = k;
+        col[x] = xx - atlas.offsets[k];
+      }
     }
-  };
-  scale(atlas.pos, atlas.labels);
-  scale(tgtPos, tgtLabels);
+  }
+  for (let y = 0; y < h; y++) {
+    const yy = Math.min(atlas.height - 1, Math.floor((y + 0.5) * sy));
+    for (let x = 0; x < w; x++) {
+      const k = src[x];
+      if (k < 0 || yy >= atlas.sources[k].height) continue; // padding between sources: position 0
+      const { labels, boxes, width: sw, height: sh } = atlas.sources[k];
+      const l = labels[yy * sw + col[x]], o = l * 4;
+      // Unlabeled pixels: position inside the image (as classRelativePosition).
+      const [bx0, by0, bx1, by1] = l ? [boxes[o], boxes[o + 1], boxes[o + 2], boxes[o + 3]] : [0, 0, sw - 1, sh - 1];
+      const t = trust[atlas.labels.data[yy * atlas.width + atlas.offsets[k] + col[x]]];
+      out.data[y * w + x] = Math.fround((yy - by0 + 0.5) / (by1 - by0 + 1)) * t;
+      out.data[w * h + y * w + x] = Math.fround((col[x] - bx0 + 0.5) / (bx1 - bx0 + 1)) * t;
+    }
+  }
+  return out;
 }
 
 /**

@@ -104,6 +104,23 @@ test('fine detail searches one pyramid level further where the pixel budget stop
   expect(Buffer.from(fine.image.data).equals(Buffer.from(standard.image.data))).toBe(false);
 });
 
+test('the full-resolution warp gives the same pixels whatever its band size (bands overlap by a block row)', async () => {
+  // A wide patch of sky in textured water, searched down to 1/4 (as above): the full-resolution warp
+  // copies 4 × 4 blocks and blends each with its neighbours near their edges. Bands of 2 000 and 3 100
+  // pixels split its 185 × 64 box (16 block rows of 47) into bands of 2 and 4 block rows; 1 M is one call.
+  // Without the overlap the blocks on either side of a band's edge did not blend, and this failed.
+  const { image, layout } = skyOverWater(256, 128, 80, textured);
+  const edited = labelMap(256, 128);
+  edited.labels.set(layout.labels);
+  rect(edited, 60, 88, 200, 120, SKY);
+  const j: RelayoutJob = { image, original: layout, edited, references: [], seed: 1 };
+  const run = (warpBandPixels: number) => runEngine(j, ADE20K, runner, { params: { searchPixels: 1500, warpBandPixels } });
+  const whole = await run(1 << 20), banded = await run(2000), odd = await run(3100);
+  expect(whole.levels).toEqual([4, 1]);
+  expect(Buffer.from(banded.image.data).equals(Buffer.from(whole.image.data))).toBe(true);
+  expect(Buffer.from(odd.image.data).equals(Buffer.from(whole.image.data))).toBe(true);
+});
+
 test('an empty mask returns the input unchanged and says so', async () => {
   const j = job();
   const r = await runEdit({ ...j, edited: j.original }, ADE20K, { runner });
