@@ -323,6 +323,8 @@ export async function runEngine(job: RelayoutJob, palette: Palette, runner: Runn
   const run = async (stage: string, feeds: Record<string, FloatTensor>, fraction: number, level?: number): Promise<Record<string, FloatTensor>> => {
     checkCancel(opts.signal);
     opts.onProgress?.({ type: 'stage', stageId: stage, fraction, level });
+    // Host work since the last lap is preparation: a stage's time is its graph's alone.
+    lap('prepare');
     const out = await runner.run(stage, feeds);
     lap(stage);
     return out;
