@@ -338,7 +338,6 @@ export async function runEngine(job: RelayoutJob, palette: Palette, runner: Runn
     const refStats = job.references.map((r) => classStats(r.layout.labels, r.layout.width, r.layout.height));
     const originalBoxes = originalStats.boxes, editedBoxes = editedStats.boxes;
     const atlas = buildAtlas(job, compact, [originalBoxes, ...refStats.map((r) => r.boxes)], fromReference, p.referenceEdgePx);
-    lap('prepare');
 
     // Pyramid plan: dense attention over the crop where the atlas has ≤ coarseTokens locations; PatchMatch
     // levels over shrinking rectangles (below) while they have ≤ searchPixels pixels; then the
@@ -417,7 +416,6 @@ export async function runEngine(job: RelayoutJob, palette: Palette, runner: Runn
     const classTable = classEmbeddings(K);
     const weights = tensor(Float32Array.from(p.featureWeights), [6]);
     const rand = prng(job.seed >>> 0);
-    lap('prepare');
 
     // Context colour at the coarse level (holes filled by push-pull, blurred).
     const [cW, cH] = levelSize(fc);
@@ -442,7 +440,6 @@ export async function runEngine(job: RelayoutJob, palette: Palette, runner: Runn
       const [lw, lh] = levelSize(f);
       const [tx, ty, tw, th] = cropAt(f);
       const context = f === fc ? contextC : resizeBilinear(contextC, lw, lh);
-      lap('prepare');
       const valid = validPyr.get(f)!;
       const srcImg = compositeKnown(imgPyr.get(f)!, context, valid);
       const labels = labelPyr.get(f)!;
@@ -465,7 +462,6 @@ export async function runEngine(job: RelayoutJob, palette: Palette, runner: Runn
       const tgtColourWeight = coarseGuess ? coarseGuess.trust : plane(tw, th, 1, 1);
       const tgtPos = atLevel(tgtPosFull, f, tw, th);
       const home = homeMap(tx, ty, tw, th);
-      lap('prepare');
       const frac = 0.05 + (0.7 * li) / levels.length;
       const srcFeat = (await run('features', { image: T(srcImg), context: T(context), labels: T(labels), classTable: classTable, pos: T(pos), weights, colourWeight: T(plane(lw, lh, 1, 1)) }, frac, f)).features;
       const tgtFeeds = { image: T(guide), context: T(cropPlane(context, tx, ty, tw, th)), labels: T(tgtLabels), classTable, pos: T(tgtPos), weights, colourWeight: T(tgtColourWeight) };
@@ -538,6 +534,7 @@ export async function runEngine(job: RelayoutJob, palette: Palette, runner: Runn
     // above raised hills the glow along the original ridge (a bright rim). The seam rings are counted from
     // the regenerated pixels' border, so they fade into kept band pixels as into untouched ones.
     const regen = regenerated(mask.mask, knownBox.data, W, bx0, by0, bw, bh);
+    const labelsBox = cropPlane(tgtLabelsFull, bx0 - x0, by0 - y0, bw, bh);
     let warpedFull: Plane;
     const thinTones = thin.length ? coreTones(atlas, thin, atlas.offsets[1] ?? atlas.width) : new Map<number, CoreTone>();
     let warpedTone: Plane | null = null;
@@ -550,7 +547,6 @@ export async function runEngine(job: RelayoutJob, palette: Palette, runner: Runn
       const scorePlane: Plane = { width: tw, height: th, channels: M, data: scores!.data };
       // With beta = 0 the guide does not enter the score, so the (costly) upsampled synthesis is skipped.
       const guide = p.beta > 0 ? compositeKnown(photoBox, cropPlane(resizeBilinear(warped!, tw * fs, th * fs), bx0 - rs.x0, by0 - rs.y0, bw, bh), knownBox) : photoBox;
-      const tgtLabelsBox = cropPlane(tgtLabelsFull, bx0 - x0, by0 - y0, bw, bh);
       // In bands of whole particle rows, so the graph's intermediates (candidates × pixels) stay bounded:
       // at 16 MP one call over the whole box would hold gigabytes in the WASM heap, which never shrinks.
       // Each band is warped with one more particle row above and below it (kept off the output): the
@@ -578,9 +574,8 @@ export async function runEngine(job: RelayoutJob, palette: Palette, runner: Runn
           const hb = nr * fs;
           const band = (pl: Plane): Plane => rowsOf(pl, yA, hb);
           const src = (pl: Plane, into: Float32Array): Plane => (win ? windowOf(pl, win, into) : pl);
-          lap('prepare');
           const w = await run('warp', {
-            srcImage: T(src(srcImage, scratch.image)), guide: T(band(guide)), tgtHome: T(homeMap(bx0, by0 + yA, bw, hb)), tgtLabels: T(band(tgtLabelsBox)),
+            srcImage: T(src(srcImage, scratch.image)), guide: T(band(guide)), tgtHome: T(homeMap(bx0, by0 + yA, bw, hb)), tgtLabels: T(band(labelsBox)),
             srcLabels: T(src(atlas.labels, scratch.labels)), srcValid: T(src(atlas.valid, scratch.valid)),
             particles: tensor(win ? shiftParticles(parts, win, fs) : parts.data, [M, 2, nr, pw]),
             scores: tensor(cropPlane(scorePlane, px0, py0 + r0, pw, nr).data, [M, nr, pw]),
@@ -598,16 +593,15 @@ export async function runEngine(job: RelayoutJob, palette: Palette, runner: Runn
       if (thinTones.size && p.beta === 0) warpedTone = await warpBox(toneAtlas(atlas, thinTones));
       if (p.labelFallback) {
         const flagged = unusablePixels({
-          particles: particles!.data, M, tw, th, scale: fs, px0, py0, bx0, by0, labels: tgtLabelsBox, regen, srcLabels: atlas.labels, srcValid: atlas.valid,
+          particles: particles!.data, M, tw, th, scale: fs, px0, py0, bx0, by0, labels: labelsBox, regen, srcLabels: atlas.labels, srcValid: atlas.valid,
         });
-        warpedFull = fillFromClass(warpedFull, tgtLabelsBox, flagged);
-        if (warpedTone) warpedTone = fillFromClass(warpedTone, tgtLabelsBox, flagged);
+        warpedFull = fillFromClass(warpedFull, labelsBox, flagged);
+        if (warpedTone) warpedTone = fillFromClass(warpedTone, labelsBox, flagged);
         lap('label-fallback');
       }
     } else {
       warpedFull = cropPlane(warped!, bx0 - rs.x0, by0 - rs.y0, bw, bh);
     }
-    const labelsBox = cropPlane(tgtLabelsFull, bx0 - x0, by0 - y0, bw, bh);
     if (maps.size && p.resampleObjects) {
       warpedFull = resampleObjects(warpedFull, labelsBox, regen, bx0, by0, maps, atlas);
       lap('object-map');
@@ -630,7 +624,6 @@ export async function runEngine(job: RelayoutJob, palette: Palette, runner: Runn
   const { x0: bx0, y0: by0, w: bw, h: bh } = box;
   const alpha: Plane = { width: bw, height: bh, channels: 1, data: boxUnit(mask.alpha, W, bx0, by0, bw, bh) };
   const seam = seamWeights(regen, original.labels, edited.labels, W, bx0, by0, bw, bh, p.seamPx);
-  lap('prepare');
   // Colour offsets are measured across the mask's border and spread over it (see models/README.md).
   const refined = (await run('harmonize', { warped: T(warped), image: T(photo), known: T(known), alpha: T(alpha), seam: T(seam) }, 0.9)).refined;
 
@@ -1205,7 +1198,7 @@ function atlasPositions(atlas: Atlas, trust: Float32Array, w: number, h: number)
       const { labels, boxes, width: sw, height: sh } = atlas.sources[k];
       const l = labels[yy * sw + col[x]], o = l * 4;
       // Unlabeled pixels: position inside the image (as classRelativePosition).
-      const [bx0, by0, bx1, by1] = l ? [boxes[o], boxes[o + 1], boxes[o + 2], boxes[o + 3]] : [0, 0, sw - 1, sh - 1];
+      const bx0 = l ? boxes[o] : 0, by0 = l ? boxes[o + 1] : 0, bx1 = l ? boxes[o + 2] : sw - 1, by1 = l ? boxes[o + 3] : sh - 1;
       const t = trust[atlas.labels.data[yy * atlas.width + atlas.offsets[k] + col[x]]];
       out.data[y * w + x] = Math.fround((yy - by0 + 0.5) / (by1 - by0 + 1)) * t;
       out.data[w * h + y * w + x] = Math.fround((col[x] - bx0 + 0.5) / (bx1 - bx0 + 1)) * t;

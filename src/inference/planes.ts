@@ -102,9 +102,9 @@ export function resizeBilinear(p: Plane, width: number, height: number): Plane {
   return out;
 }
 
-/** The window [x0, x0+w) × [y0, y0+h) of a plane (must lie inside it). */
-export function cropPlane(p: Plane, x0: number, y0: number, w: number, h: number): Plane {
-  const out = plane(w, h, p.channels);
+/** The window [x0, x0+w) × [y0, y0+h) of a plane (must lie inside it), in a new buffer or in the front of `into`. */
+export function cropPlane(p: Plane, x0: number, y0: number, w: number, h: number, into?: Float32Array): Plane {
+  const out = into ? { width: w, height: h, channels: p.channels, data: into.subarray(0, w * h * p.channels) } : plane(w, h, p.channels);
   for (let c = 0; c < p.channels; c++) {
     for (let y = 0; y < h; y++) {
       const s = c * p.width * p.height + (y0 + y) * p.width + x0;

@@ -9,7 +9,7 @@
  * shift is exact, and the window holds every clipped read (where a read is clipped at the atlas's edge,
  * the window reaches that edge, so it is clipped to the same pixel).
  */
-import { Plane } from './planes';
+import { cropPlane, Plane } from './planes';
 
 /** A window of the atlas, x1 and y1 exclusive. */
 export interface Window {
@@ -80,15 +80,7 @@ export function shiftParticles(parts: BandParticles, win: Window, scale: number)
 
 /** A plane's part inside the window, in a new buffer or in the front of `into` (reused across bands). */
 export function windowOf(p: Plane, win: Window, into?: Float32Array): Plane {
-  const w = win.x1 - win.x0, h = win.y1 - win.y0, n = w * h * p.channels;
-  const data = into ? into.subarray(0, n) : new Float32Array(n);
-  for (let c = 0; c < p.channels; c++) {
-    for (let y = 0; y < h; y++) {
-      const s = c * p.width * p.height + (win.y0 + y) * p.width + win.x0;
-      data.set(p.data.subarray(s, s + w), c * w * h + y * w);
-    }
-  }
-  return { width: w, height: h, channels: p.channels, data };
+  return cropPlane(p, win.x0, win.y0, win.x1 - win.x0, win.y1 - win.y0, into);
 }
 
 /** Pixels in a window. */

@@ -6,20 +6,10 @@ import { tensor } from '../../src/inference/tensor';
 import { Plane } from '../../src/inference/planes';
 import { bandWindow, shiftParticles, windowOf } from '../../src/inference/warp-window';
 import { PARTICLES } from '../../models/stages';
+import { prng } from '../../src/layout';
 
 const runner = nodeRunner(1);
 afterAll(() => runner.dispose());
-
-/** A deterministic generator (mulberry32), so a failure can be reproduced. */
-function generator(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const AW = 96, AH = 80, SCALE = 4;
 const T = (pl: Plane) => tensor(pl.data, [1, pl.channels, pl.height, pl.width]);
@@ -56,7 +46,7 @@ function band(rand: () => number, x0: number, y0: number, bw: number, bh: number
 }
 
 describe('the warp on a band reads only its window of the atlas', () => {
-  const rand = generator(7);
+  const rand = prng(7);
   const atlas = {
     image: randomPlane(AW, AH, 3, rand),
     labels: randomPlane(AW, AH, 1, () => 1 + Math.floor(rand() * 2)),
@@ -93,7 +83,7 @@ describe('the warp on a band reads only its window of the atlas', () => {
     // Block (i, j) copies from (−i, −j) blocks away: a pixel on a block's edge reads its neighbour's copy
     // one pixel beyond the block's own reads, on every side. One class, all valid, so every read counts.
     const x0 = 32, y0 = 32, bw = 24, bh = 16;
-    const b = band(generator(11), x0, y0, bw, bh, 0);
+    const b = band(prng(11), x0, y0, bw, bh, 0);
     const { w, h } = b.parts, n = w * h;
     for (let m = 0; m < PARTICLES; m++) {
       for (let i = 0; i < n; i++) {
@@ -108,7 +98,7 @@ describe('the warp on a band reads only its window of the atlas', () => {
   });
 
   test('a band whose copies are local reads a small part of the atlas', () => {
-    const b = band(generator(3), 40, 40, 16, 8, 0);
+    const b = band(prng(3), 40, 40, 16, 8, 0);
     b.parts.data.fill(1); // every copy one block down and to the right
     const win = bandWindow(b.parts, SCALE, 40, 40, 16, 8, AW, AH)!;
     // The band's pixels moved by 4 px, widened by the blocks' rounding and the neighbours' reads.
@@ -125,7 +115,7 @@ describe('the warp on a band reads only its window of the atlas', () => {
   });
 
   test('particles that are not whole level pixels get no window (the band reads the whole atlas)', () => {
-    const b = band(generator(5), 8, 8, 8, 8, 2);
+    const b = band(prng(5), 8, 8, 8, 8, 2);
     b.parts.data[3] = 0.5;
     expect(bandWindow(b.parts, SCALE, 8, 8, 8, 8, AW, AH)).toBeNull();
   });
