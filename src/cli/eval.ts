@@ -9,7 +9,7 @@ import { Bounds, RgbaImage } from '../layout';
 import { EngineParams, ReferenceSource, runEdit } from '../inference';
 import { parseEngineParams } from './engine-params';
 import { readImage, writeImage } from './image-io';
-import { fineDetail, misalignedCopy, psnr, regionBounds, regionMetrics, RegionMetrics, ssim } from './metrics';
+import { fineDetail, misalignedCopy, psnr, regionBounds, regionMetrics, RegionMetrics, ssim, ssimByDepth } from './metrics';
 import { nodeRunner } from './models-node';
 import { evalRegions } from './regions';
 import { listScenes, loadScene, rasterizeEdit, rasterizeOriginal, Scene, scenePalette } from './scenes';
@@ -44,7 +44,18 @@ interface Row {
   seconds: Record<Method, number>;
   /** PSNR and SSIM of the photo shifted sideways by each of MISALIGNED_PX (keyed by the shift). */
   misaligned: Record<string, { psnr: number; ssim: number }>;
+  /** Each method's SSIM in the DEPTH_BANDS (NaN where the region has no pixel that deep). */
+  ssimByDepth: Record<Method, number[]>;
 }
+
+/**
+ * Depth bands (px from the region's border) SSIM is also reported in. SSIM's window reaches about 4 px,
+ * so the first band's windows hold untouched pixels; past 16 px a fill scores only by pixel-aligned
+ * structure, which no method has without the truth (a perfect but misplaced texture scores below a flat
+ * fill there: see the misaligned reference).
+ */
+const DEPTH_BANDS = [4, 16, Infinity];
+const DEPTH_NAMES = ['≤4', '5–16', '>16'];
 
 /** A crop of the image with the region's outline drawn in (for contact sheets). */
 function cropWithOutline(img: RgbaImage, region: Uint8Array | null, b: Bounds): RgbaImage {
@@ -111,7 +122,8 @@ async function evalCommand(opts: EvalOpts): Promise<void> {
         const copy = misalignedCopy(photo, region.mask, dx, 0);
         return [String(dx), { psnr: psnr(copy, photo, region.mask), ssim: ssim(copy, photo, region.mask) }];
       }));
-      rows.push({ region: region.name, fraction: region.fraction, truthRepetition: truth.repetition, truthDetail: truth.rms, metrics, seconds, misaligned });
+      const byDepth = Object.fromEntries(METHODS.map((m) => [m, ssimByDepth(outputs[m], photo, region.mask, DEPTH_BANDS)])) as Record<Method, number[]>;
+      rows.push({ region: region.name, fraction: region.fraction, truthRepetition: truth.repetition, truthDetail: truth.rms, metrics, seconds, misaligned, ssimByDepth: byDepth });
       const tight = regionBounds(region.mask, photo.width, photo.height, 0);
       const pad = Math.round(0.25 * Math.max(tight.x1 - tight.x0, tight.y1 - tight.y0));
       const b = regionBounds(region.mask, photo.width, photo.height, pad);
@@ -144,6 +156,12 @@ async function evalCommand(opts: EvalOpts): Promise<void> {
     const v = means[m];
     console.log(`  ${m.padEnd(9)}  ${fmt(v.psnr).padStart(6)}   ${fmt(v.ssim, 3)}   ${fmt(v.sharpness).padStart(6)}     ${fmt(v.seam).padStart(5)}   ${fmt(v.repetition).padStart(6)}      ${fmt(v.seconds).padStart(5)}`);
   }
+  // Each band's mean over the regions that reach it.
+  const depthMeans = Object.fromEntries(METHODS.map((m) => [m, DEPTH_BANDS.map((_, k) => {
+    const vals = rows.map((r) => r.ssimByDepth[m][k]).filter((v) => !Number.isNaN(v));
+    return vals.reduce((a, v) => a + v, 0) / Math.max(1, vals.length);
+  })])) as Record<Method, number[]>;
+  console.log(`  SSIM by depth from the region border (${DEPTH_NAMES.join(' / ')} px): ${METHODS.map((m) => `${m} ${depthMeans[m].map((v) => fmt(v, 3)).join(' / ')}`).join('; ')}`);
   const truthRepetition = textured.reduce((a, r) => a + r.truthRepetition, 0) / Math.max(1, textured.length);
   // What a perfect but misplaced texture scores: SSIM's σ 1.5 window rewards pixel-aligned structure only.
   const misaligned = Object.fromEntries(MISALIGNED_PX.map((dx) => {
@@ -168,8 +186,13 @@ async function evalCommand(opts: EvalOpts): Promise<void> {
   if (opts.gallery) await renderGallery(scenes, join(opts.out, 'gallery'), runner, params);
   await runner.dispose();
   if (opts.json) {
-    const strip = (v: RegionMetrics & { seconds: number }): RegionMetrics & { seconds: number } => ({ psnr: v.psnr, ssim: v.ssim, sharpness: v.sharpness, seam: v.seam, repetition: v.repetition, seconds: v.seconds });
-    const json = { regions: rows.length, texturedRegions: textured.length, truthRepetition, misalignedPhoto: misaligned, methods: Object.fromEntries(METHODS.map((m) => [m, strip(means[m])])), perRegion: rows };
+    const strip = (m: Method): RegionMetrics & { seconds: number; ssimByDepth: Record<string, number> } => {
+      const v = means[m];
+      const ssimByDepthMeans = Object.fromEntries(DEPTH_NAMES.map((name, k) => [name, depthMeans[m][k]]));
+      return { psnr: v.psnr, ssim: v.ssim, sharpness: v.sharpness, seam: v.seam, repetition: v.repetition, seconds: v.seconds, ssimByDepth: ssimByDepthMeans };
+    };
+    // NaN (a band a region does not reach) is written as null.
+    const json = { regions: rows.length, texturedRegions: textured.length, truthRepetition, misalignedPhoto: misaligned, depthBandsPx: DEPTH_NAMES, methods: Object.fromEntries(METHODS.map((m) => [m, strip(m)])), perRegion: rows };
     writeFileSync(opts.json, JSON.stringify(json, null, 2));
     console.log(`Wrote ${opts.json}`);
   }

@@ -2,7 +2,7 @@
 // sharpness ratio (mean gradient magnitude, output ÷ truth) and the seam score (gradient energy on the
 // one-pixel ring at the region border, output ÷ truth), and how strongly a fill's fine detail repeats
 // itself. Pure typed-array code.
-import { Bounds, boxMean, RgbaImage } from '../layout';
+import { Bounds, boxMean, RgbaImage, squaredDistanceTransform } from '../layout';
 
 export interface RegionMetrics {
   psnr: number;
@@ -99,8 +99,8 @@ function gaussian(src: Float32Array, w: number, h: number): Float32Array {
   return out;
 }
 
-/** Mean SSIM (Wang et al. 2004, Gaussian window, luma 0..255) over the region's pixels. */
-export function ssim(out: RgbaImage, truth: RgbaImage, region: Uint8Array): number {
+/** SSIM (Wang et al. 2004, Gaussian window, luma 0..255) at every pixel of the region's box (grown by 6 px). */
+function ssimMap(out: RgbaImage, truth: RgbaImage, region: Uint8Array): { b: Bounds; values: Float32Array } {
   const b = regionBounds(region, out.width, out.height, 6);
   const w = b.x1 - b.x0, h = b.y1 - b.y0;
   const a = luma(out, b), t = luma(truth, b);
@@ -112,17 +112,50 @@ export function ssim(out: RgbaImage, truth: RgbaImage, region: Uint8Array): numb
   }
   const [ma, mt, saa, stt, sat] = [a, t, aa, tt, at].map((p) => gaussian(p, w, h));
   const c1 = (0.01 * 255) ** 2, c2 = (0.03 * 255) ** 2;
+  const values = new Float32Array(w * h);
+  for (let i = 0; i < w * h; i++) {
+    const va = saa[i] - ma[i] * ma[i], vt = stt[i] - mt[i] * mt[i], cov = sat[i] - ma[i] * mt[i];
+    values[i] = ((2 * ma[i] * mt[i] + c1) * (2 * cov + c2)) / ((ma[i] * ma[i] + mt[i] * mt[i] + c1) * (va + vt + c2));
+  }
+  return { b, values };
+}
+
+/** Mean SSIM (Wang et al. 2004, Gaussian window, luma 0..255) over the region's pixels. */
+export function ssim(out: RgbaImage, truth: RgbaImage, region: Uint8Array): number {
+  const { b, values } = ssimMap(out, truth, region);
+  const w = b.x1 - b.x0;
   let s = 0, n = 0;
-  for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      if (!region[(y + b.y0) * out.width + x + b.x0]) continue;
-      const i = y * w + x;
-      const va = saa[i] - ma[i] * ma[i], vt = stt[i] - mt[i] * mt[i], cov = sat[i] - ma[i] * mt[i];
-      s += ((2 * ma[i] * mt[i] + c1) * (2 * cov + c2)) / ((ma[i] * ma[i] + mt[i] * mt[i] + c1) * (va + vt + c2));
+  for (let y = b.y0; y < b.y1; y++) {
+    for (let x = b.x0; x < b.x1; x++) {
+      if (!region[y * out.width + x]) continue;
+      s += values[(y - b.y0) * w + x - b.x0];
       n++;
     }
   }
   return s / Math.max(1, n);
+}
+
+/**
+ * Mean SSIM over the region's pixels in bands of distance (px, Euclidean) from the nearest pixel outside
+ * it: band k holds depths in (edges[k−1], edges[k]] (edges ascending, the first band from 0). NaN for a
+ * band without pixels. Near the border SSIM's window takes in untouched pixels and a fill that continues
+ * them scores; deeper, only pixel-aligned structure does, which a plausible texture has by chance only.
+ */
+export function ssimByDepth(out: RgbaImage, truth: RgbaImage, region: Uint8Array, edges: readonly number[]): number[] {
+  const { b, values } = ssimMap(out, truth, region);
+  const w = b.x1 - b.x0, h = b.y1 - b.y0;
+  const inRegion = (i: number): boolean => region[(Math.floor(i / w) + b.y0) * out.width + (i % w) + b.x0] === 1;
+  const d2 = squaredDistanceTransform(w, h, (i) => !inRegion(i));
+  const sum = new Float64Array(edges.length), count = new Float64Array(edges.length);
+  for (let i = 0; i < w * h; i++) {
+    if (!inRegion(i)) continue;
+    const d = Math.sqrt(d2[i]);
+    const k = edges.findIndex((e) => d <= e);
+    if (k < 0) continue;
+    sum[k] += values[i];
+    count[k]++;
+  }
+  return Array.from(sum, (v, k) => (count[k] ? v / count[k] : NaN));
 }
 
 /** Squared luma gradient (central differences, clamped at the image border) at every pixel of a box. */

@@ -29,7 +29,12 @@ test('eval regenerates regions with three methods, writes contact sheets and the
     expect(v.ssim).toBeLessThan(1);
     expect(v.sharpness).toBeGreaterThan(0);
     expect(v.seam).toBeGreaterThan(0);
+    // SSIM by depth from the region's border: the bands the runs reach, each a valid SSIM.
+    expect(Object.keys(v.ssimByDepth)).toEqual(res.depthBandsPx);
+    expect(v.ssimByDepth['≤4']).toBeGreaterThan(-1);
+    expect(v.ssimByDepth['≤4']).toBeLessThanOrEqual(1);
   }
+  expect(r.stdout).toMatch(/SSIM by depth from the region border/);
   // The reference: the photo's own texture, 4 and 16 px out of place (closer is more alike).
   expect(res.misalignedPhoto['4'].ssim).toBeLessThan(1);
   expect(res.misalignedPhoto['4'].psnr).toBeGreaterThan(res.misalignedPhoto['16'].psnr);

@@ -1,6 +1,6 @@
 // The evaluation's metrics and regions on small synthetic images with known answers.
 import { ADE20K, labelOf, RgbaImage } from '../../../src/layout';
-import { detailRms, misalignedCopy, psnr, regionMetrics, repetition, seam, sharpness, ssim } from '../../../src/cli/metrics';
+import { detailRms, misalignedCopy, psnr, regionMetrics, repetition, seam, sharpness, ssim, ssimByDepth } from '../../../src/cli/metrics';
 import { evalRegions } from '../../../src/cli/regions';
 import { labelMap, pebbles, rect } from '../../helpers/images';
 
@@ -72,6 +72,33 @@ test('the misaligned photo: unshifted it is the photo; a few pixels off, a perfe
   const flat = flatFill(img, region);
   expect(sharpness(shifted, img, region)).toBeGreaterThan(0.9);
   expect(ssim(shifted, img, region)).toBeLessThan(ssim(flat, img, region));
+});
+
+test('SSIM by depth: each band scores only its own pixels, and a band the region does not reach is NaN', () => {
+  const img = pebbles(96, 96);
+  const region = new Uint8Array(96 * 96);
+  for (let y = 20; y < 76; y++) for (let x = 20; x < 76; x++) region[y * 96 + x] = 1;
+  const flat = flatFill(img, region);
+  // The truth kept only deeper than 16 px from the border (pixels 37..58), flat elsewhere.
+  const deep = { ...flat, data: new Uint8Array(flat.data) };
+  for (let y = 37; y < 59; y++) for (let x = 37; x < 59; x++) deep.data.set(img.data.subarray((y * 96 + x) * 4, (y * 96 + x) * 4 + 4), (y * 96 + x) * 4);
+  const edges = [4, 16, Infinity];
+  const [flatRim, flatMid, flatCore] = ssimByDepth(flat, img, region, edges);
+  const [deepRim, deepMid, deepCore] = ssimByDepth(deep, img, region, edges);
+  // The rim's windows (about 4 px) do not reach the kept core: the same score for both fills.
+  expect(deepRim).toBeCloseTo(flatRim, 6);
+  expect(deepCore).toBeGreaterThan(flatCore + 0.3);
+  // The middle band's deepest pixels see the core through their windows: a little higher, no more.
+  expect(deepMid).toBeGreaterThanOrEqual(flatMid);
+  expect(deepMid).toBeLessThan(deepCore);
+  // The bands together are the region: a perfect fill scores 1 in each.
+  for (const v of ssimByDepth(img, img, region, edges)) expect(v).toBeCloseTo(1, 6);
+  // A 10-px square has no pixel deeper than 5 px.
+  const small = new Uint8Array(96 * 96);
+  for (let y = 40; y < 50; y++) for (let x = 40; x < 50; x++) small[y * 96 + x] = 1;
+  const bands = ssimByDepth(flat, img, small, edges);
+  expect(bands[2]).toBeNaN();
+  expect(bands[0]).toBeLessThan(1);
 });
 
 test('regions are deterministic, log-spaced from 2% to 20%, and "within" regions stay inside one class', () => {
