@@ -18,10 +18,11 @@ import {
   squaredDistanceTransform,
 } from '../layout';
 import { Detail, RelayoutJob } from './job';
-import { compositeKnown, cropPlane, downsample2, downsample2ByLabel, Plane, plane, pushPull, resizeBilinear, sampleNearest } from './planes';
+import { compositeKnown, cropPlane, downsample2, downsample2ByLabel, Plane, plane, resizeBilinear, sampleNearest, UNIT } from './planes';
+import { Atlas, atlasPositions, buildAtlas, classRelativePosition, positionTrust, scalePositions } from './atlas';
+import { classMeanColours, sameClassColour } from './colour-guess';
 import { matchBorderColours } from './border-colour';
 import { addSeamOffsets, blendableLabels, classTones, SeamLevel, seamBlendable, seamOffsets, thinlySourced } from './seam-blend';
-import { classRowSums, explainedByRows, ROW_GRADED_SHARE } from './row-grading';
 import { applyCoreTones, CoreTone, coreTones, depthBelowBorder, toneAtlas } from './core-tone';
 import { mappedX, mappedY, ObjectMap, resampleObjects } from './object-map';
 import { fillFromClass, unusablePixels } from './label-fallback';
@@ -200,35 +201,13 @@ export interface EngineResult {
   levels: number[];
 }
 
-/**
- * Coarse pixels over which a hole's colour guess fades from its class's membrane (the smooth continuation
- * of its known pixels' colours) to the class's row colours. At 6 the middle of a large hole took the row
- * colours, so a sky's gradient broke into a band of another brightness and a cloud cut by the hole did
- * not continue across it; at 15 the eval's mean PSNR rose from 19.64 to 19.84 dB (kite-03 +1.1 dB,
- * summer-night-03 +2.9 dB) at the same SSIM. Longer fades (30, or none) gain a little more in skies
- * but carry the light of a bright gap between trees into a dark corner of the forest (path-03 −0.3 dB).
- */
-const GUESS_FADE = 15;
 /** Distance (px) from re-labelled pixels beyond which a dilation-band pixel's own colour guides the search. */
 const BAND_GUIDE_PX = 32;
-/** Sources sit at multiples of this in the atlas, so pyramid boxes never straddle two. */
-const ALIGN = 256;
 /** Margin (level pixels) around the mask's box searched at every level finer than the coarsest. */
 const LEVEL_MARGIN = 12;
 /** Score margin by which an object's map beats the best match found for it at each level. */
 const MAP_MARGIN = 0.25;
 
-interface Atlas {
-  width: number;
-  height: number;
-  image: Plane; // 3ch
-  labels: Plane; // 1ch compact ids
-  valid: Plane; // 1ch
-  /** Each source's layout and class boxes, for the positions sampled at each level (atlasPositions). */
-  sources: PositionSource[];
-  /** x of each source's left edge in the atlas: the photo at 0, then the references. */
-  offsets: number[];
-}
 
 /** What the search and full-resolution warp hand to refinement: the box they regenerated, ready for harmonize. */
 interface BoxSynthesis {
@@ -245,13 +224,6 @@ interface BoxSynthesis {
   levels: number[];
 }
 
-/** A source's original labels (raw palette indices) and their class boxes (`classBoxes`). */
-interface PositionSource {
-  labels: Uint8Array;
-  boxes: Int32Array;
-  width: number;
-  height: number;
-}
 
 /** A rectangle of the photo in full-resolution pixels, x1 and y1 exclusive. */
 interface Rect {
@@ -803,9 +775,6 @@ function writeBack(input: Uint8Array | Uint8ClampedArray, refined: Float32Array,
   return out;
 }
 
-/** Byte → 0..1 (float32), as `byte / 255`. */
-const UNIT = Float32Array.from({ length: 256 }, (_, v) => v / 255);
-
 /** The labels present in `labels`, in the order a row-major scan first meets them. */
 function classesInOrder(labels: Uint8Array): number[] {
   const seen = new Uint8Array(256);
@@ -820,121 +789,8 @@ function classesInOrder(labels: Uint8Array): number[] {
   return out;
 }
 
-/**
- * 1 for pixels within `r` px (Chebyshev) of another label: those with a 4-neighbour of another label,
- * grown r − 1 times. (Not `borderCells` of the completion: that one also marks the pixel beside a
- * vertical step, a ring one pixel wider in places.)
- */
-function classEdges(labels: Uint8Array, w: number, h: number, r: number): Uint8Array {
-  let edge = new Uint8Array(w * h);
-  for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      const i = y * w + x, l = labels[i];
-      if ((x + 1 < w && labels[i + 1] !== l) || (x > 0 && labels[i - 1] !== l) || (y + 1 < h && labels[i + w] !== l) || (y > 0 && labels[i - w] !== l)) edge[i] = 1;
-    }
-  }
-  for (let k = 1; k < r; k++) {
-    const grown = new Uint8Array(edge);
-    for (let y = 0; y < h; y++) {
-      for (let x = 0; x < w; x++) {
-        if (!edge[y * w + x]) continue;
-        for (let yy = Math.max(0, y - 1); yy <= Math.min(h - 1, y + 1); yy++) {
-          for (let xx = Math.max(0, x - 1); xx <= Math.min(w - 1, x + 1); xx++) grown[yy * w + xx] = 1;
-        }
-      }
-    }
-    edge = grown;
-  }
-  return edge;
-}
 
-/**
- * Replaces, in a source's slice of the atlas image (starting at column `x0`), the colour of every pixel
- * within `r` px of another label by the mean of its already-filled same-label 8-neighbours, one ring at
- * a time from the class's inner pixels outward. A class with no pixel farther inside keeps its colours.
- */
-function fillClassEdges(image: Plane, width: number, x0: number, labels: Uint8Array, w: number, h: number, r: number): void {
-  const edge = classEdges(labels, w, h, r);
-  const an = image.width * image.height;
-  const filled = Uint8Array.from(edge, (e) => (e ? 0 : 1));
-  let todo: number[] = [];
-  for (let i = 0; i < w * h; i++) if (edge[i]) todo.push(i);
-  // Ring by ring inward-out: a pixel is filled once a same-class 8-neighbour is; r + 1 rounds reach every
-  // edge pixel that has its class's inner pixels within r.
-  for (let ring = 0; ring <= r && todo.length; ring++) {
-    const now: number[] = [], later: number[] = [];
-    for (const i of todo) {
-      const x = i % w, y = (i - x) / w;
-      let n = 0, s0 = 0, s1 = 0, s2 = 0;
-      for (let dy = -1; dy <= 1; dy++) {
-        for (let dx = -1; dx <= 1; dx++) {
-          const X = x + dx, Y = y + dy, j = Y * w + X;
-          if (X < 0 || Y < 0 || X >= w || Y >= h || !filled[j] || labels[j] !== labels[i]) continue;
-          const aj = Y * width + x0 + X;
-          s0 += image.data[aj];
-          s1 += image.data[an + aj];
-          s2 += image.data[2 * an + aj];
-          n++;
-        }
-      }
-      if (!n) {
-        later.push(i);
-        continue;
-      }
-      const ai = y * width + x0 + x;
-      image.data[ai] = s0 / n;
-      image.data[an + ai] = s1 / n;
-      image.data[2 * an + ai] = s2 / n;
-      now.push(i);
-    }
-    for (const i of now) filled[i] = 1;
-    todo = later;
-  }
-}
 
-/**
- * Photo and references side by side (each at a multiple of ALIGN), with labels, validity and positions.
- * A reference's pixels are valid only for the classes in `fromReference` (those the photo lacks or the
- * edit paints): everything else keeps the photo's own look, so the sky regenerated around a hill taken
- * from a sunset does not turn into that sunset's glow.
- */
-function buildAtlas(job: RelayoutJob, compact: Uint8Array, sourceBoxes: Int32Array[], fromReference: Uint8Array, referenceEdgePx: number): Atlas {
-  // Copyable source pixels: everything but an explicit region to regenerate (see runEngine).
-  const sources = [{ image: job.image, labels: job.original.labels, masked: job.extraMask ?? null }, ...job.references.map((r) => ({ image: r.image, labels: r.layout.labels, masked: null }))];
-  const offsets: number[] = [];
-  let width = 0;
-  let height = 0;
-  for (const s of sources) {
-    offsets.push(width);
-    width += Math.ceil(s.image.width / ALIGN) * ALIGN;
-    height = Math.max(height, s.image.height);
-  }
-  width = offsets[offsets.length - 1] + sources[sources.length - 1].image.width;
-  const an = width * height;
-  const image = plane(width, height, 3);
-  const labels = plane(width, height, 1);
-  const valid = plane(width, height, 1);
-  sources.forEach((s, k) => {
-    const { width: sw, height: sh, data } = s.image;
-    // Per class: may its pixels be copied from this source (before an explicit region to regenerate)?
-    const copyable = Uint8Array.from(fromReference, (f) => (k === 0 || f ? 1 : 0));
-    const sl = s.labels, masked = s.masked;
-    for (let y = 0; y < sh; y++) {
-      const row = y * width + offsets[k];
-      for (let x = 0, si = y * sw, ai = row; x < sw; x++, si++, ai++) {
-        image.data[ai] = UNIT[data[si * 4]];
-        image.data[an + ai] = UNIT[data[si * 4 + 1]];
-        image.data[2 * an + ai] = UNIT[data[si * 4 + 2]];
-        const l = sl[si];
-        labels.data[ai] = compact[l];
-        valid.data[ai] = (masked && masked[si]) || !copyable[l] ? 0 : 1;
-      }
-    }
-    if (k > 0 && referenceEdgePx > 0) fillClassEdges(image, width, offsets[k], sl, sw, sh, referenceEdgePx);
-  });
-  const positions = sources.map((s, k) => ({ labels: s.labels, boxes: sourceBoxes[k], width: s.image.width, height: s.image.height }));
-  return { width, height, image, labels, valid, sources: positions, offsets };
-}
 
 function targetLabels(edited: { width: number; labels: Uint8Array }, compact: Uint8Array, x0: number, y0: number, w: number, h: number): Plane {
   const out = plane(w, h, 1);
@@ -1007,25 +863,6 @@ function classEmbeddings(K: number): FloatTensor {
   return tensor(data, [K + 1, 4]);
 }
 
-/**
- * Each pixel's position (y, x in 0..1) inside the bounding box of all pixels of its class in the whole
- * layout (unlabeled pixels: inside the image). Matching on it maps a moved or resized object onto its
- * own pixels at the same relative place (a kite moved across the sky is copied whole, not as a mosaic),
- * and for large background classes it stays close to plain position. Returns the w×h window at (x0, y0).
- */
-function classRelativePosition(labels: Uint8Array, boxes: Int32Array, W: number, H: number, x0: number, y0: number, w: number, h: number): Plane {
-  const b = Int32Array.from(boxes);
-  b.set([0, 0, W - 1, H - 1], 0); // unlabeled pixels: position inside the image
-  const out = plane(w, h, 2);
-  for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      const o = labels[(y + y0) * W + x + x0] * 4;
-      out.data[y * w + x] = (y + y0 - b[o + 1] + 0.5) / (b[o + 3] - b[o + 1] + 1);
-      out.data[w * h + y * w + x] = (x + x0 - b[o] + 0.5) / (b[o + 2] - b[o] + 1);
-    }
-  }
-  return out;
-}
 
 /** Per label value: its bounding box (`classBoxes`) and its pixel count. */
 interface ClassStats {
@@ -1139,73 +976,8 @@ function withObjectMaps(
   return { particles: tensor(data, particles.dims), scores: tensor(scores, scored.dims) };
 }
 
-/**
- * How far to trust class-relative position per compact class, from the classBoxes of the original (`a`)
- * and the edited (`e`) layout: the ratio of the class's bounding-box extent in the original to that in
- * the edited one (the smaller axis), capped at 1 (position weight, a squared distance, then falls with
- * the square of the growth ratio), for classes the frame cuts (stuff: water, sky, hills). Where such a class
- * grows a lot (flooding a shore with water) position inside its box squeezes the new area onto the old
- * one — a smooth, compressed map that coherence turns into stripes — so it should count less. Objects
- * wholly inside the frame keep full trust: a bigger kite should still put its red panel bottom left.
- */
-export function positionTrust(a: Int32Array, e: Int32Array, W: number, H: number, compact: Uint8Array): Float32Array {
-  const trust = new Float32Array(256).fill(1);
-  for (let l = 1; l < 256; l++) {
-    const o = l * 4;
-    if (!compact[l] || a[o + 2] < 0 || e[o + 2] < 0) continue;
-    // A class that lies wholly inside the frame is an object: resized, it should map in proportion.
-    const cutByFrame = a[o] === 0 || a[o + 1] === 0 || a[o + 2] === W - 1 || a[o + 3] === H - 1;
-    if (!cutByFrame) continue;
-    const rx = (a[o + 2] - a[o] + 1) / (e[o + 2] - e[o] + 1), ry = (a[o + 3] - a[o + 1] + 1) / (e[o + 3] - e[o + 1] + 1);
-    trust[compact[l]] = Math.min(1, rx, ry);
-  }
-  return trust;
-}
 
-/** Multiplies the target's position plane by its classes' trust (in place; the atlas's: atlasPositions). */
-function scalePositions(trust: Float32Array, pos: Plane, labels: Plane): void {
-  const n = pos.width * pos.height;
-  for (let i = 0; i < n; i++) {
-    const t = trust[labels.data[i]];
-    pos.data[i] *= t;
-    pos.data[n + i] *= t;
-  }
-}
 
-/**
- * The atlas's positions (classRelativePosition in each source, times the class's trust) at a level of
- * w × h, at the atlas pixels sampleNearest would pick: computed there rather than sampled from a
- * full-resolution plane (16 bytes a pixel that no level but the finest reads, and only at 16 MP's cost).
- */
-function atlasPositions(atlas: Atlas, trust: Float32Array, w: number, h: number): Plane {
-  const out = plane(w, h, 2);
-  const sx = atlas.width / w, sy = atlas.height / h;
-  const col = new Int32Array(w), src = new Int32Array(w).fill(-1);
-  for (let x = 0; x < w; x++) {
-    const xx = Math.min(atlas.width - 1, Math.floor((x + 0.5) * sx));
-    for (let k = 0; k < atlas.sources.length; k++) {
-      if (xx >= atlas.offsets[k] && xx < atlas.offsets[k] + atlas.sources[k].width) {
-        src[x] = k;
-        col[x] = xx - atlas.offsets[k];
-      }
-    }
-  }
-  for (let y = 0; y < h; y++) {
-    const yy = Math.min(atlas.height - 1, Math.floor((y + 0.5) * sy));
-    for (let x = 0; x < w; x++) {
-      const k = src[x];
-      if (k < 0 || yy >= atlas.sources[k].height) continue; // padding between sources: position 0
-      const { labels, boxes, width: sw, height: sh } = atlas.sources[k];
-      const l = labels[yy * sw + col[x]], o = l * 4;
-      // Unlabeled pixels: position inside the image (as classRelativePosition).
-      const bx0 = l ? boxes[o] : 0, by0 = l ? boxes[o + 1] : 0, bx1 = l ? boxes[o + 2] : sw - 1, by1 = l ? boxes[o + 3] : sh - 1;
-      const t = trust[atlas.labels.data[yy * atlas.width + atlas.offsets[k] + col[x]]];
-      out.data[y * w + x] = Math.fround((yy - by0 + 0.5) / (by1 - by0 + 1)) * t;
-      out.data[w * h + y * w + x] = Math.fround((col[x] - bx0 + 0.5) / (bx1 - bx0 + 1)) * t;
-    }
-  }
-  return out;
-}
 
 /**
  * `means` (class mean colours) with those of mapped objects set to NaN, in place: an object copied along
@@ -1217,140 +989,5 @@ function withoutMapped(means: Float32Array, maps: Map<number, ObjectMap>): Float
   return means;
 }
 
-/** Mean colour of each compact class over the valid source pixels (row k = class k; NaN if absent). */
-function classMeanColours(img: Plane, labels: Plane, valid: Plane, K: number): Float32Array {
-  const n = img.width * img.height;
-  const sum = new Float64Array((K + 1) * 4);
-  for (let i = 0; i < n; i++) {
-    if (valid.data[i] < 1) continue;
-    const l = labels.data[i];
-    for (let c = 0; c < 3; c++) sum[l * 4 + c] += img.data[c * n + i];
-    sum[l * 4 + 3]++;
-  }
-  const out = new Float32Array((K + 1) * 3);
-  for (let l = 0; l <= K; l++) for (let c = 0; c < 3; c++) out[l * 3 + c] = sum[l * 4 + 3] ? sum[l * 4 + c] / sum[l * 4 + 3] : NaN;
-  return out;
-}
 
-/**
- * Colour guess for unknown pixels: known pixels of the same label within `radius` (inverse squared
- * distance weights, trust 1); farther, the class's colour for that row (`rowColourProfile`: its mean
- * over the sources unless its rows in the crop show a gradient; trust `meanTrust`) plus a membrane of
- * how its known pixels in the crop differ from that row colour (push-pull), fading with distance. Near
- * its own class the membrane carries the surrounding water's tone across the hole; deep inside a large
- * hole the row colour wins (a flooded shore should look like the lake at that distance, not like the
- * shoreline water next to it). A lake that darkens towards the bottom keeps its gradient across the
- * hole: a membrane of the colours themselves flattened it into one tone. A class without a mean (an
- * object copied along its map) takes the membrane of its colours alone; a class with neither gets
- * trust 0. Known pixels keep their colour. With `rowWise`, a class whose rows explain at least
- * ROW_GRADED_SHARE of its colour in the crop (returned in `rowGraded`) takes the near colour from known
- * pixels of its own row only. Exported for its tests.
- */
-export function sameClassColour(img: Plane, known: Plane, labels: Plane, radius: number, classMeans: Float32Array, meanTrust: number, rowWise: boolean): { colour: Plane; trust: Plane; rowGraded: Set<number> } {
-  const { width: w, height: h } = img;
-  const n = w * h;
-  const colour: Plane = { ...img, data: new Float32Array(img.data) };
-  const trust = plane(w, h, 1, 1);
-  // Per class, on first use: its row colours (null without a mean or known pixels in the crop), the
-  // membrane of its known pixels' difference from them (of their colours without row colours), and the
-  // squared distance to its nearest known pixel, and whether it is row-graded. Null when the crop has no
-  // known pixel of the class.
-  interface Guess { rows: Float64Array | null; membrane: Plane; dist2: Float64Array; rowGraded: boolean }
-  const guesses = new Map<number, Guess | null>();
-  const guessOf = (l: number): Guess | null => {
-    if (!guesses.has(l)) {
-      const isSeed = (i: number): boolean => known.data[i] >= 1 && labels.data[i] === l;
-      const profile = Number.isNaN(classMeans[l * 3]) ? null : rowColourProfile(img, known, labels, l, classMeans);
-      const rows = profile ? profile.rows : null;
-      const rowGraded = rowWise && profile !== null && profile.explained >= ROW_GRADED_SHARE;
-      const weight = plane(w, h, 1);
-      const premultiplied = plane(w, h, 3);
-      let any = false;
-      for (let i = 0; i < n; i++) {
-        if (!isSeed(i)) continue;
-        any = true;
-        weight.data[i] = 1;
-        const y = Math.floor(i / w);
-        for (let c = 0; c < 3; c++) premultiplied.data[c * n + i] = img.data[c * n + i] - (rows ? rows[y * 3 + c] : 0);
-      }
-      guesses.set(l, any ? { rows, membrane: pushPull(premultiplied, weight), dist2: squaredDistanceTransform(w, h, isSeed), rowGraded } : null);
-    }
-    return guesses.get(l)!;
-  };
-  for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      const i = y * w + x;
-      if (known.data[i] >= 1) continue;
-      const l = labels.data[i];
-      let sw = 0;
-      const acc = [0, 0, 0];
-      // A row-graded class takes its near colour from its own row: from the rows above and below, the
-      // dark reflection line under a far shore spread into the pink water below it (remove-reeds).
-      const dy = guessOf(l)?.rowGraded ? 0 : radius;
-      for (let yy = Math.max(0, y - dy); yy <= Math.min(h - 1, y + dy); yy++) {
-        for (let xx = Math.max(0, x - radius); xx <= Math.min(w - 1, x + radius); xx++) {
-          const j = yy * w + xx;
-          if (known.data[j] < 1 || labels.data[j] !== l) continue;
-          const wt = 1 / ((yy - y) ** 2 + (xx - x) ** 2);
-          sw += wt;
-          for (let c = 0; c < 3; c++) acc[c] += wt * img.data[c * n + j];
-        }
-      }
-      if (sw > 0) {
-        for (let c = 0; c < 3; c++) colour.data[c * n + i] = acc[c] / sw;
-        continue;
-      }
-      const hasMean = !Number.isNaN(classMeans[l * 3]);
-      const g = guessOf(l);
-      if (!g && !hasMean) {
-        trust.data[i] = 0;
-        continue;
-      }
-      if (!g) {
-        for (let c = 0; c < 3; c++) colour.data[c * n + i] = classMeans[l * 3 + c];
-        trust.data[i] = meanTrust;
-        continue;
-      }
-      // Weight of the membrane: 1 without row colours to fade into.
-      const t = g.rows ? Math.exp(-Math.max(0, Math.sqrt(g.dist2[i]) - radius) / GUESS_FADE) : 1;
-      for (let c = 0; c < 3; c++) colour.data[c * n + i] = (g.rows ? g.rows[y * 3 + c] : 0) + t * g.membrane.data[c * n + i];
-      trust.data[i] = t + (1 - t) * meanTrust;
-    }
-  }
-  const rowGraded = new Set([...guesses].filter(([, g]) => g?.rowGraded).map(([l]) => l));
-  return { colour, trust, rowGraded };
-}
 
-/**
- * The colour a class takes row by row in the crop, where its known pixels say it changes with height:
- * per row the mean of the class's known pixels (rows without any interpolated between their nearest
- * neighbours, held beyond the ends), pulled towards the class's mean over the sources by how little of
- * the class's colour variance the rows explain (the share beyond what chance gives with this many
- * rows). A lake or sky that darkens towards the bottom of the photo keeps its gradient across a hole;
- * a forest, whose rows vary at random, falls back to its mean. Returned with that share (`explained`);
- * null when the crop has no known pixel of the class.
- */
-function rowColourProfile(img: Plane, known: Plane, labels: Plane, l: number, classMeans: Float32Array): { rows: Float64Array; explained: number } | null {
-  const { width: w, height: h } = img;
-  const stats = classRowSums(img, known, labels, l);
-  if (!stats) return null;
-  const sum = stats.rows;
-  const rows: number[] = [];
-  for (let y = 0; y < h; y++) if (sum[y * 4 + 3]) rows.push(y);
-  const explained = explainedByRows(stats);
-  // A row with few of the class's pixels (water glimpsed between boats, or a boat's edge painted as
-  // water) says little about the class at that height: its mean is pulled towards the class's mean as
-  // if a sixteenth of the crop's width were of that colour (without it, the dark water between two
-  // boats made the bottom rows of a removed boat's hole brown, and brown matched a boat's edge).
-  const prior = w / 16;
-  const mean = (y: number, c: number): number => (sum[y * 4 + c] + prior * classMeans[l * 3 + c]) / (sum[y * 4 + 3] + prior);
-  const out = new Float64Array(h * 3);
-  let k = 0;
-  for (let y = 0; y < h; y++) {
-    while (k + 1 < rows.length && rows[k + 1] <= y) k++;
-    const lo = rows[k], hi = y > lo && k + 1 < rows.length ? rows[k + 1] : lo;
-    const f = hi === lo ? 0 : (y - lo) / (hi - lo);
-    for (let c = 0; c < 3; c++) out[y * 3 + c] = explained * ((1 - f) * mean(lo, c) + f * mean(hi, c)) + (1 - explained) * classMeans[l * 3 + c];
-  }
-  return { rows: out, explained };
-}

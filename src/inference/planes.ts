@@ -8,6 +8,9 @@ export interface Plane {
   data: Float32Array;
 }
 
+/** Byte → 0..1 (float32), as `byte / 255`. */
+export const UNIT = Float32Array.from({ length: 256 }, (_, v) => v / 255);
+
 export function plane(width: number, height: number, channels: number, fill = 0): Plane {
   const data = new Float32Array(width * height * channels);
   if (fill) data.fill(fill);

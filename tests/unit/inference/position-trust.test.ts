@@ -1,5 +1,6 @@
 // positionTrust: how much the engine trusts class-relative position per class when the layout changes.
-import { classBoxes, positionTrust as trustFromBoxes } from '../../../src/inference/engine';
+import { positionTrust as trustFromBoxes } from '../../../src/inference/atlas';
+import { classBoxes } from '../../../src/inference/engine';
 
 const W = 100, H = 60;
 

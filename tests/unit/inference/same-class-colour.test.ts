@@ -1,5 +1,5 @@
-// The coarse colour guess of the engine (sameClassColour): a row-graded class's near colour comes from its row.
-import { sameClassColour } from '../../../src/inference/engine';
+// The coarse colour guess (sameClassColour, src/inference/colour-guess.ts): a row-graded class's near colour comes from its row.
+import { sameClassColour } from '../../../src/inference/colour-guess';
 import { plane } from '../../../src/inference/planes';
 
 const W = 24, H = 16, N = W * H;
