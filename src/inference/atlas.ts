@@ -2,7 +2,7 @@
 // validity (which pixels may be copied), and the class-relative positions the features match on, per
 // source and per level. Pure typed-array code.
 import { RelayoutJob } from './job';
-import { Plane, plane, UNIT } from './planes';
+import { nearestPixels, PixelWindow, Plane, plane, UNIT } from './planes';
 
 /** Sources sit at multiples of this in the atlas, so pyramid boxes never straddle two. */
 export const ALIGN = 256;
@@ -144,21 +144,29 @@ export function buildAtlas(job: RelayoutJob, compact: Uint8Array, sourceBoxes: I
 }
 
 /**
- * Each pixel's position (y, x in 0..1) inside the bounding box of all pixels of its class in the whole
- * layout (unlabeled pixels: inside the image). Matching on it maps a moved or resized object onto its
- * own pixels at the same relative place (a kite moved across the sky is copied whole, not as a mosaic),
- * and for large background classes it stays close to plain position. Returns the w×h window at (x0, y0).
+ * Class-relative position: a pixel's position (y, x in 0..1) inside the bounding box of all pixels of its
+ * class in the whole layout (unlabeled pixels: inside the image). Matching on it maps a moved or resized
+ * object onto its own pixels at the same relative place (a kite moved across the sky is copied whole, not
+ * as a mosaic), and for large background classes it stays close to plain position. Writes that of pixel
+ * (x, y) of a w×h layout, times `t`, at out[i] (y) and out[n + i] (x).
  */
-export function classRelativePosition(labels: Uint8Array, boxes: Int32Array, W: number, H: number, x0: number, y0: number, w: number, h: number): Plane {
-  const b = Int32Array.from(boxes);
-  b.set([0, 0, W - 1, H - 1], 0); // unlabeled pixels: position inside the image
-  const out = plane(w, h, 2);
-  for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      const o = labels[(y + y0) * W + x + x0] * 4;
-      out.data[y * w + x] = (y + y0 - b[o + 1] + 0.5) / (b[o + 3] - b[o + 1] + 1);
-      out.data[w * h + y * w + x] = (x + x0 - b[o] + 0.5) / (b[o + 2] - b[o] + 1);
-    }
+function writePosition(out: Float32Array, i: number, n: number, labels: Uint8Array, boxes: Int32Array, w: number, h: number, x: number, y: number, t: number): void {
+  const l = labels[y * w + x], o = l * 4;
+  const bx0 = l ? boxes[o] : 0, by0 = l ? boxes[o + 1] : 0, bx1 = l ? boxes[o + 2] : w - 1, by1 = l ? boxes[o + 3] : h - 1;
+  out[i] = Math.fround((y - by0 + 0.5) / (by1 - by0 + 1)) * t;
+  out[n + i] = Math.fround((x - bx0 + 0.5) / (bx1 - bx0 + 1)) * t;
+}
+
+/**
+ * The edited layout's class-relative positions (times the trust in each class, by compact id) at a level of
+ * tw × th over the photo's window `win`, at the pixels sampleNearest(…, win) picks: computed there rather
+ * than sampled from a full-resolution plane of the crop (8 bytes a pixel, read at a few pixels a block).
+ */
+export function targetPositions(labels: Uint8Array, boxes: Int32Array, W: number, H: number, compact: Uint8Array, trust: Float32Array, win: PixelWindow, tw: number, th: number): Plane {
+  const out = plane(tw, th, 2), n = tw * th;
+  const { rows, cols } = nearestPixels(win, tw, th);
+  for (let y = 0; y < th; y++) {
+    for (let x = 0; x < tw; x++) writePosition(out.data, y * tw + x, n, labels, boxes, W, H, cols[x], rows[y], trust[compact[labels[rows[y] * W + cols[x]]]]);
   }
   return out;
 }
@@ -186,18 +194,8 @@ export function positionTrust(a: Int32Array, e: Int32Array, W: number, H: number
   return trust;
 }
 
-/** Multiplies the target's position plane by its classes' trust (in place; the atlas's: atlasPositions). */
-export function scalePositions(trust: Float32Array, pos: Plane, labels: Plane): void {
-  const n = pos.width * pos.height;
-  for (let i = 0; i < n; i++) {
-    const t = trust[labels.data[i]];
-    pos.data[i] *= t;
-    pos.data[n + i] *= t;
-  }
-}
-
 /**
- * The atlas's positions (classRelativePosition in each source, times the class's trust) at a level of
+ * The atlas's positions (class-relative in each source, times the class's trust) at a level of
  * w × h, at the atlas pixels sampleNearest would pick: computed there rather than sampled from a
  * full-resolution plane (16 bytes a pixel that no level but the finest reads, and only at 16 MP's cost).
  */
@@ -220,12 +218,7 @@ export function atlasPositions(atlas: Atlas, trust: Float32Array, w: number, h: 
       const k = src[x];
       if (k < 0 || yy >= atlas.sources[k].height) continue; // padding between sources: position 0
       const { labels, boxes, width: sw, height: sh } = atlas.sources[k];
-      const l = labels[yy * sw + col[x]], o = l * 4;
-      // Unlabeled pixels: position inside the image (as classRelativePosition).
-      const bx0 = l ? boxes[o] : 0, by0 = l ? boxes[o + 1] : 0, bx1 = l ? boxes[o + 2] : sw - 1, by1 = l ? boxes[o + 3] : sh - 1;
-      const t = trust[atlas.labels.data[yy * atlas.width + atlas.offsets[k] + col[x]]];
-      out.data[y * w + x] = Math.fround((yy - by0 + 0.5) / (by1 - by0 + 1)) * t;
-      out.data[w * h + y * w + x] = Math.fround((col[x] - bx0 + 0.5) / (bx1 - bx0 + 1)) * t;
+      writePosition(out.data, y * w + x, w * h, labels, boxes, sw, sh, col[x], yy, trust[atlas.labels.data[yy * atlas.width + atlas.offsets[k] + col[x]]]);
     }
   }
   return out;

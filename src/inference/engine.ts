@@ -18,8 +18,8 @@ import {
   squaredDistanceTransform,
 } from '../layout';
 import { Detail, RelayoutJob } from './job';
-import { compositeKnown, cropPlane, downsample2, downsample2ByLabel, Plane, plane, resizeBilinear, sampleNearest, UNIT } from './planes';
-import { Atlas, atlasPositions, buildAtlas, classRelativePosition, positionTrust, scalePositions } from './atlas';
+import { compositeKnown, cropPlane, downsample2, downsample2ByLabel, nearestPixels, Plane, plane, resizeBilinear, sampleNearest, UNIT } from './planes';
+import { Atlas, atlasPositions, buildAtlas, positionTrust, targetPositions } from './atlas';
 import { classMeanColours, sameClassColour } from './colour-guess';
 import { matchBorderColours } from './border-colour';
 import { addSeamOffsets, blendableLabels, classTones, SeamLevel, seamBlendable, seamOffsets, thinlySourced } from './seam-blend';
@@ -375,16 +375,21 @@ export async function runEngine(job: RelayoutJob, palette: Palette, runner: Runn
       const r = rects.get(f)!;
       return [r.x0 / f, r.y0 / f, Math.ceil(r.x1 / f) - r.x0 / f, Math.ceil(r.y1 / f) - r.y0 / f];
     };
-    // A crop-sized full-resolution plane over level f's rectangle, sampled to level pixels.
-    const atLevel = (full: Plane, f: number, tw: number, th: number): Plane => {
+    // Level f's rectangle as a window of the photo (full-resolution pixels).
+    const levelWindow = (f: number): { x0: number; y0: number; w: number; h: number } => {
       const r = rects.get(f)!;
-      return sampleNearest(cropPlane(full, r.x0 - x0, r.y0 - y0, r.x1 - r.x0, r.y1 - r.y0), tw, th);
+      return { x0: r.x0, y0: r.y0, w: r.x1 - r.x0, h: r.y1 - r.y0 };
     };
-    const tgtLabelsFull = targetLabels(edited, compact, x0, y0, cw, ch);
-    const relabelledCrop = relabelled(original.labels, edited.labels, W, x0, y0, cw, ch);
-    const tgtPosFull = classRelativePosition(edited.labels, editedBoxes, W, H, x0, y0, cw, ch);
+    // A value of every photo pixel (by its index), sampled to level f's pixels over its rectangle.
+    const atLevel = (f: number, tw: number, th: number, value: (i: number) => number): Plane => {
+      const out = plane(tw, th, 1);
+      const { rows, cols } = nearestPixels(levelWindow(f), tw, th);
+      for (let y = 0; y < th; y++) for (let x = 0; x < tw; x++) out.data[y * tw + x] = value(rows[y] * W + cols[x]);
+      return out;
+    };
+    const compactEdited = (i: number): number => compact[edited.labels[i]];
+    const relabelledAt = (i: number): number => (isRelabelled(original.labels, edited.labels, i) ? 1 : 0);
     const trust = positionTrust(originalBoxes, editedBoxes, W, H, compact);
-    scalePositions(trust, tgtPosFull, tgtLabelsFull);
     const classTable = classEmbeddings(K);
     const weights = tensor(Float32Array.from(p.featureWeights), [6]);
     const rand = prng(job.seed >>> 0);
@@ -418,7 +423,7 @@ export async function runEngine(job: RelayoutJob, palette: Palette, runner: Runn
       const pos = atlasPositions(atlas, trust, lw, lh);
       const known = cropPlane(guideKnownPyr.get(f)!, tx - x0 / f, ty - y0 / f, tw, th);
       const base = compositeKnown(cropPlane(imgPyr.get(f)!, tx, ty, tw, th), cropPlane(context, tx, ty, tw, th), known);
-      const tgtLabels = atLevel(tgtLabelsFull, f, tw, th);
+      const tgtLabels = atLevel(f, tw, th, compactEdited);
       // The parent level's planes over this level's rectangle (which lies on the parent's grid).
       const fromParent = (pl: Plane): Plane => {
         const [px, py, pw, ph] = cropAt(2 * f);
@@ -432,14 +437,14 @@ export async function runEngine(job: RelayoutJob, palette: Palette, runner: Runn
       if (coarseGuess) rowGraded = coarseGuess.rowGraded;
       const guide = warped ? compositeKnown(base, resizeBilinear(fromParent(warped), tw, th), known) : coarseGuess!.colour;
       const tgtColourWeight = coarseGuess ? coarseGuess.trust : plane(tw, th, 1, 1);
-      const tgtPos = atLevel(tgtPosFull, f, tw, th);
+      const tgtPos = targetPositions(edited.labels, editedBoxes, W, H, compact, trust, levelWindow(f), tw, th);
       const home = homeMap(tx, ty, tw, th);
       const frac = 0.05 + (0.7 * li) / levels.length;
       const srcFeat = (await run('features', { image: T(srcImg), context: T(context), labels: T(labels), classTable: classTable, pos: T(pos), weights, colourWeight: T(plane(lw, lh, 1, 1)) }, frac, f)).features;
       const tgtFeeds = { image: T(guide), context: T(cropPlane(context, tx, ty, tw, th)), labels: T(tgtLabels), classTable, pos: T(tgtPos), weights, colourWeight: T(tgtColourWeight) };
       let tgtFeat = (await run('features', tgtFeeds, frac, f)).features;
       // The classes the edit gives new ground here, and where.
-      const relabelledHere = atLevel(relabelledCrop, f, tw, th);
+      const relabelledHere = atLevel(f, tw, th, relabelledAt);
       const grown = classesWhere(tgtLabels, relabelledHere);
       if (p.interiorContext && grown.length) {
         // Re-labelled pixels of class c take the features computed as if the whole crop were c.
@@ -506,7 +511,7 @@ export async function runEngine(job: RelayoutJob, palette: Palette, runner: Runn
     // above raised hills the glow along the original ridge (a bright rim). The seam rings are counted from
     // the regenerated pixels' border, so they fade into kept band pixels as into untouched ones.
     const regen = regenerated(mask.mask, knownBox.data, W, bx0, by0, bw, bh);
-    const labelsBox = cropPlane(tgtLabelsFull, bx0 - x0, by0 - y0, bw, bh);
+    const labelsBox = targetLabels(edited, compact, bx0, by0, bw, bh);
     let warpedFull: Plane;
     const thinTones = thin.length ? coreTones(atlas, thin, atlas.offsets[1] ?? atlas.width) : new Map<number, CoreTone>();
     let warpedTone: Plane | null = null;
@@ -795,17 +800,6 @@ function classesInOrder(labels: Uint8Array): number[] {
 function targetLabels(edited: { width: number; labels: Uint8Array }, compact: Uint8Array, x0: number, y0: number, w: number, h: number): Plane {
   const out = plane(w, h, 1);
   for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) out.data[y * w + x] = compact[edited.labels[(y + y0) * edited.width + x + x0]];
-  return out;
-}
-
-/** 1 where the edit gave a pixel of the crop a new class (not where it was erased to unlabeled). */
-function relabelled(original: Uint8Array, edited: Uint8Array, W: number, x0: number, y0: number, w: number, h: number): Plane {
-  const out = plane(w, h, 1);
-  for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      if (isRelabelled(original, edited, (y + y0) * W + x + x0)) out.data[y * w + x] = 1;
-    }
-  }
   return out;
 }
 

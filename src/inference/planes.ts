@@ -68,17 +68,33 @@ export function downsample2ByLabel(p: Plane, labels: Plane, parentLabels: Plane,
   return out;
 }
 
-/** Nearest sampling of a 1-channel label plane at the centres of f×f blocks (labels are never averaged). */
-export function sampleNearest(p: Plane, width: number, height: number): Plane {
+/** A window of a plane or of the photo: its top-left corner and size, in its pixels. */
+export interface PixelWindow {
+  x0: number;
+  y0: number;
+  w: number;
+  h: number;
+}
+
+/**
+ * The rows and columns nearest sampling takes from `win` for a width × height result: the pixels at the
+ * centres of its blocks (labels are never averaged), in the window's own coordinates plus its corner.
+ */
+export function nearestPixels(win: PixelWindow, width: number, height: number): { rows: Int32Array; cols: Int32Array } {
+  const sx = win.w / width, sy = win.h / height;
+  const cols = Int32Array.from({ length: width }, (_, x) => win.x0 + Math.min(win.w - 1, Math.floor((x + 0.5) * sx)));
+  const rows = Int32Array.from({ length: height }, (_, y) => win.y0 + Math.min(win.h - 1, Math.floor((y + 0.5) * sy)));
+  return { rows, cols };
+}
+
+/** Nearest sampling of a plane (or of its window `from`, without copying it) at width × height (nearestPixels). */
+export function sampleNearest(p: Plane, width: number, height: number, from?: PixelWindow): Plane {
   const out = plane(width, height, p.channels);
-  const sx = p.width / width, sy = p.height / height;
+  const { rows, cols } = nearestPixels(from ?? { x0: 0, y0: 0, w: p.width, h: p.height }, width, height);
   for (let c = 0; c < p.channels; c++) {
     for (let y = 0; y < height; y++) {
-      const yy = Math.min(p.height - 1, Math.floor((y + 0.5) * sy));
-      for (let x = 0; x < width; x++) {
-        const xx = Math.min(p.width - 1, Math.floor((x + 0.5) * sx));
-        out.data[c * width * height + y * width + x] = p.data[c * p.width * p.height + yy * p.width + xx];
-      }
+      const row = c * p.width * p.height + rows[y] * p.width, o = c * width * height + y * width;
+      for (let x = 0; x < width; x++) out.data[o + x] = p.data[row + cols[x]];
     }
   }
   return out;

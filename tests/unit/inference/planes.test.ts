@@ -33,3 +33,16 @@ test('validity by class: an invalid pixel of another class does not invalidate a
   const own = plane(8, 8, 1, 1);
   expect(downsample2ByLabel(valid, own, sampleNearest(own, 4, 4), 'min').data[1 * 4]).toBe(0);
 });
+
+test('nearest sampling of a window reads the same pixels as sampling a copy of that window', () => {
+  const p = plane(37, 23, 2);
+  for (let i = 0; i < p.data.length; i++) p.data[i] = i;
+  const win = { x0: 5, y0: 3, w: 29, h: 17 };
+  const copy = plane(win.w, win.h, 2);
+  for (let c = 0; c < 2; c++) for (let y = 0; y < win.h; y++) for (let x = 0; x < win.w; x++) copy.data[(c * win.h + y) * win.w + x] = p.data[(c * 23 + y + win.y0) * 37 + x + win.x0];
+  for (const [w, h] of [[8, 5], [29, 17], [3, 9]]) {
+    expect(Array.from(sampleNearest(p, w, h, win).data)).toEqual(Array.from(sampleNearest(copy, w, h).data));
+  }
+  // Without a window, the whole plane: at full size, the plane itself.
+  expect(Array.from(sampleNearest(p, 37, 23).data)).toEqual(Array.from(p.data));
+});
