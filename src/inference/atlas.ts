@@ -2,6 +2,7 @@
 // validity (which pixels may be copied), and the class-relative positions the features match on, per
 // source and per level. Pure typed-array code.
 import { RelayoutJob } from './job';
+import { applyLight, referenceLight } from './reference-light';
 import { nearestPixels, PixelWindow, Plane, plane, UNIT } from './planes';
 
 /** Sources sit at multiples of this in the atlas, so pyramid boxes never straddle two. */
@@ -103,9 +104,10 @@ function fillClassEdges(image: Plane, width: number, x0: number, labels: Uint8Ar
  * Photo and references side by side (each at a multiple of ALIGN), with labels, validity and positions.
  * A reference's pixels are valid only for the classes in `fromReference` (those the photo lacks or the
  * edit paints): everything else keeps the photo's own look, so the sky regenerated around a hill taken
- * from a sunset does not turn into that sunset's glow.
+ * from a sunset does not turn into that sunset's glow. A reference's pixels take the photo's light at
+ * `referenceLightStrength` (reference-light.ts).
  */
-export function buildAtlas(job: RelayoutJob, compact: Uint8Array, sourceBoxes: Int32Array[], fromReference: Uint8Array, referenceEdgePx: number): Atlas {
+export function buildAtlas(job: RelayoutJob, compact: Uint8Array, sourceBoxes: Int32Array[], fromReference: Uint8Array, referenceEdgePx: number, referenceLightStrength: number): Atlas {
   // Copyable source pixels: everything but an explicit region to regenerate (see runEngine).
   const sources = [{ image: job.image, labels: job.original.labels, masked: job.extraMask ?? null }, ...job.references.map((r) => ({ image: r.image, labels: r.layout.labels, masked: null }))];
   const offsets: number[] = [];
@@ -136,6 +138,10 @@ export function buildAtlas(job: RelayoutJob, compact: Uint8Array, sourceBoxes: I
         labels.data[ai] = compact[l];
         valid.data[ai] = (masked && masked[si]) || !copyable[l] ? 0 : 1;
       }
+    }
+    if (k > 0 && referenceLightStrength > 0) {
+      const light = referenceLight(job.image, job.original.labels, s.image, sl);
+      if (light) applyLight(image, offsets[k], sw, sh, light, referenceLightStrength);
     }
     if (k > 0 && referenceEdgePx > 0) fillClassEdges(image, width, offsets[k], sl, sw, sh, referenceEdgePx);
   });

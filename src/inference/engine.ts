@@ -105,6 +105,14 @@ export interface EngineParams {
    */
   referenceEdgePx: number;
   /**
+   * How fully a reference's pixels take the photo's light (0 = their own, 1 = fully): the map between the
+   * two scenes' light is fitted on the classes both hold (src/inference/reference-light.ts). Hills from
+   * a sunset were an olive-grey cut-out under the kite photo's midday sky and in summer-night's violet
+   * dusk. Half: a shared sky's colours differ by more than the light on the ground does (fully, the hills
+   * took the sky's own navy and lavender and all but vanished into it).
+   */
+  referenceLight: number;
+  /**
    * Whether regenerated pixels that the full-resolution warp had no copy of their own class for (a block
    * straddling a new ridge, all of whose candidates land on the source's sky) take their class's colour
    * nearby instead (src/inference/label-fallback.ts).
@@ -166,6 +174,7 @@ export const DEFAULT_ENGINE_PARAMS: EngineParams = {
   borderColour: true,
   seamBlend: true,
   referenceEdgePx: 3,
+  referenceLight: 0.5,
   labelFallback: true,
   interiorContext: true,
   coreTone: true,
@@ -309,7 +318,7 @@ export async function runEngine(job: RelayoutJob, palette: Palette, runner: Runn
     const originalStats = classStats(job.original.labels, W, H), editedStats = classStats(edited.labels, W, H);
     const refStats = job.references.map((r) => classStats(r.layout.labels, r.layout.width, r.layout.height));
     const originalBoxes = originalStats.boxes, editedBoxes = editedStats.boxes;
-    const atlas = buildAtlas(job, compact, [originalBoxes, ...refStats.map((r) => r.boxes)], fromReference, p.referenceEdgePx);
+    const atlas = buildAtlas(job, compact, [originalBoxes, ...refStats.map((r) => r.boxes)], fromReference, p.referenceEdgePx, p.referenceLight);
 
     // Pyramid plan: dense attention over the crop where the atlas has ≤ coarseTokens locations; PatchMatch
     // levels over shrinking rectangles (below) while they have ≤ searchPixels pixels; then the

@@ -225,6 +225,31 @@ test('a reference image supplies a class the photo lacks', async () => {
   expect(outsideMaskChanges(j.image, r.image, r.mask.mask)).toBe(0);
 });
 
+test("a reference's class takes the photo's light, as far as the skies both hold say it differs", async () => {
+  const j = job();
+  rect(j.edited, 10, 10, 40, 30, TREE);
+  // The reference: the photo's own sky at half brightness over green trees.
+  const RW = 120, RH = 80;
+  const refImage: RgbaImage = { width: RW, height: RH, data: new Uint8Array(RW * RH * 4) };
+  const refLayout = labelMap(RW, RH, SKY);
+  rect(refLayout, 0, 40, RW, RH, TREE);
+  for (let y = 0; y < RH; y++) {
+    for (let x = 0; x < RW; x++) refImage.data.set(y < 40 ? [...textured(x, y).map((v) => v >> 1), 255] : [30, 90 + ((x * 5 + y) % 13), 40, 255], (y * RW + x) * 4);
+  }
+  const treeLuma = async (referenceLight: number): Promise<number> => {
+    const r = await runEngine({ ...j, references: [{ image: refImage, layout: refLayout }] }, ADE20K, runner, { params: { referenceLight } });
+    let s = 0, n = 0;
+    for (let y = 14; y < 26; y++) for (let x = 14; x < 36; x++) { const p = (y * 96 + x) * 4; s += 0.299 * r.image.data[p] + 0.587 * r.image.data[p + 1] + 0.114 * r.image.data[p + 2]; n++; }
+    return s / n;
+  };
+  const own = await treeLuma(0), half = await treeLuma(0.5), full = await treeLuma(1);
+  // Their own tone (luma about 65) without the map; the photo's sky is twice as bright, so brighter with it.
+  expect(own).toBeGreaterThan(55);
+  expect(own).toBeLessThan(75);
+  expect(half).toBeGreaterThan(own + 10);
+  expect(full).toBeGreaterThan(half + 10);
+});
+
 test('a reference supplies only what the photo lacks or the edit paints: the sky around new trees stays the photo\'s own', async () => {
   const j = job();
   j.edited.labels.set(j.original.labels); // no sky painted: the edit adds trees only
