@@ -20,7 +20,7 @@ import {
   sameSize,
   SizeMismatchError,
 } from '../layout';
-import { Detail, DETAILS, EDIT_METHODS, EditMethod, ReferenceSource, Runner, runEdit } from '../inference';
+import { Detail, DETAILS, EDIT_METHODS, EditMethod, REFERENCE_LOOKS, ReferenceLook, ReferenceSource, Runner, runEdit } from '../inference';
 import { parseEngineParams } from './engine-params';
 import { nodeRunner } from './models-node';
 import { readImage, writeImage } from './image-io';
@@ -89,6 +89,7 @@ interface EditOpts {
   dilatePx?: number;
   featherPx?: number;
   detail: Detail;
+  referenceLook: ReferenceLook;
   quiet?: boolean;
 }
 
@@ -123,6 +124,7 @@ async function editCommand(opts: EditOpts): Promise<void> {
       seed: opts.seed,
       maskOptions: { dilateFraction: opts.dilateFraction, dilatePx: opts.dilatePx, featherPx: opts.featherPx },
       detail: opts.detail,
+      referenceLook: opts.referenceLook,
     },
     palette,
     { method: opts.method, runner, params: parseEngineParams(opts.params), onProgress: opts.quiet ? undefined : progressPrinter() },
@@ -243,6 +245,7 @@ export function buildProgram(): Command {
     .option('--dilate-px <n>', 'fixed mask dilation in pixels', parseIntArg)
     .option('--feather-px <n>', 'width of the blend ramp inside the mask border', parseIntArg)
     .addOption(new Option('--detail <level>', 'search detail on wide edits: fine searches one level finer (no 4 px steps along shores and ridges), slower').choices(DETAILS).default('standard'))
+    .addOption(new Option('--reference-look <look>', "what a reference lends looks like: matched moves it halfway to this photo's light, own keeps its colours").choices(REFERENCE_LOOKS).default('matched'))
     .option('--params <json>', 'engine parameter overrides as JSON, e.g. {"gamma":200} (see EngineParams)')
     .option('--compare [file]', 'also write a side-by-side sheet (default: <out>-compare.png)')
     .option('-q, --quiet', 'print nothing on success')

@@ -105,7 +105,8 @@ export interface EngineParams {
    */
   referenceEdgePx: number;
   /**
-   * How fully a reference's pixels take the photo's light (0 = their own, 1 = fully): the map between the
+   * How fully a reference's pixels take the photo's light (0 = their own, 1 = fully; a job whose
+   * referenceLook is 'own' keeps them at 0): the map between the
    * two scenes' light is fitted on the classes both hold (src/inference/reference-light.ts). Hills from
    * a sunset were an olive-grey cut-out under the kite photo's midday sky and in summer-night's violet
    * dusk. Half: a shared sky's colours differ by more than the light on the ground does (fully, the hills
@@ -318,7 +319,7 @@ export async function runEngine(job: RelayoutJob, palette: Palette, runner: Runn
     const originalStats = classStats(job.original.labels, W, H), editedStats = classStats(edited.labels, W, H);
     const refStats = job.references.map((r) => classStats(r.layout.labels, r.layout.width, r.layout.height));
     const originalBoxes = originalStats.boxes, editedBoxes = editedStats.boxes;
-    const atlas = buildAtlas(job, compact, [originalBoxes, ...refStats.map((r) => r.boxes)], fromReference, p.referenceEdgePx, p.referenceLight);
+    const atlas = buildAtlas(job, compact, [originalBoxes, ...refStats.map((r) => r.boxes)], fromReference, p.referenceEdgePx, job.referenceLook === 'own' ? 0 : p.referenceLight);
 
     // Pyramid plan: dense attention over the crop where the atlas has ≤ coarseTokens locations; PatchMatch
     // levels over shrinking rectangles (below) while they have ≤ searchPixels pixels; then the

@@ -25,8 +25,18 @@ export interface RelayoutJob {
    * where standard's pixel budget stops it (see DETAIL_SEARCH_SCALE in engine.ts). Default 'standard'.
    */
   detail?: Detail;
+  /**
+   * What a reference lends looks like: 'matched' (default) moves its colours halfway towards this photo's
+   * light, fitted on the classes both hold (src/inference/reference-light.ts); 'own' keeps them as they are,
+   * for a reference picked for its look.
+   */
+  referenceLook?: ReferenceLook;
 }
 
 export type Detail = 'standard' | 'fine';
 
 export const DETAILS: readonly Detail[] = ['standard', 'fine'];
+
+export type ReferenceLook = 'matched' | 'own';
+
+export const REFERENCE_LOOKS: readonly ReferenceLook[] = ['matched', 'own'];

@@ -4,12 +4,12 @@
 import React, { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { BUILTIN_PALETTES, PaletteClass } from '../layout';
 import { DocumentInfo, Host } from '../host';
-import { Detail, DETAILS } from '../inference/job';
+import { Detail, DETAILS, REFERENCE_LOOKS, ReferenceLook } from '../inference/job';
 import { EditEngine, EngineFactories, engineFor } from './engines';
 import { CompletionState, completeLabelLayer, completionWords } from './complete';
 import { errorWords, generate, GenerateProgress } from './generate';
 import { testRemoteConnection } from './remote';
-import { BACKEND_LABELS, BackendChoice, DEFAULT_SETTINGS, DETAIL_LABELS, MAX_VARIATIONS, readSettings, Settings, withRecent } from './settings';
+import { BACKEND_LABELS, BackendChoice, DEFAULT_SETTINGS, DETAIL_LABELS, MAX_VARIATIONS, REFERENCE_LOOK_LABELS, readSettings, Settings, withRecent } from './settings';
 import { LabelStatus, readStatus } from './status';
 import { Button, Dropdown, Platform, PlatformContext, ProgressBar, TextField } from './ui';
 
@@ -214,7 +214,7 @@ export function App({ host, engines, platform, subscribe, log }: AppProps): Reac
       const out = await generate(
         host,
         engine,
-        { documentId: active.id, referenceId, palette, seed: settings.seed, variations: settings.variations, detail: settings.detail },
+        { documentId: active.id, referenceId, palette, seed: settings.seed, variations: settings.variations, detail: settings.detail, referenceLook: settings.referenceLook },
         {
           signal: ac.signal,
           onWarning: (w) => warnings.push(w),
@@ -361,6 +361,14 @@ export function App({ host, engines, platform, subscribe, log }: AppProps): Reac
             options={[{ value: 'self', label: 'This document' }, ...references.map((d) => ({ value: String(d.id), label: `${d.title}${d.hasLabelLayer ? ' (with labels)' : ' (no label layer)'}` }))]}
             onChange={(v) => setReferenceId(v === 'self' ? null : Number(v))}
           />
+          {referenceId !== null && (
+            <Dropdown<ReferenceLook>
+              value={settings.referenceLook}
+              testId="reference-look"
+              options={REFERENCE_LOOKS.map((l) => ({ value: l, label: REFERENCE_LOOK_LABELS[l] }))}
+              onChange={(v) => update({ referenceLook: v })}
+            />
+          )}
         </section>
 
         <section>

@@ -14,7 +14,7 @@ import {
 } from '../layout';
 // Types only: the panel bundle need not load every inference module (src/inference/index.ts).
 import type { EditMethod, EditResult } from '../inference/edit';
-import type { Detail, ReferenceSource, RelayoutJob } from '../inference/job';
+import type { Detail, ReferenceLook, ReferenceSource, RelayoutJob } from '../inference/job';
 import { BridgeProgressEvent } from '../bridge/client';
 import { Host, LayerRef, ResultLayer } from '../host';
 import { EditEngine } from './engines';
@@ -29,6 +29,8 @@ export interface GenerateRequest {
   method?: EditMethod;
   /** Search detail on wide edits; default standard. */
   detail?: Detail;
+  /** What the reference lends looks like; default matched (the photo's light). */
+  referenceLook?: ReferenceLook;
 }
 
 export type GeneratePhase = 'read' | 'send' | 'engine' | 'receive' | 'write' | 'done';
@@ -114,7 +116,7 @@ export async function prepareJob(host: Host, req: GenerateRequest, signal?: Abor
   if (signal?.aborted) throw new CancelledError();
   const hole = mask.hole.some((v) => v) ? mask.hole : mask.mask;
   return {
-    job: { image, original, edited: edited.map, extraMask: selection ?? undefined, references, seed: req.seed, detail: req.detail },
+    job: { image, original, edited: edited.map, extraMask: selection ?? undefined, references, seed: req.seed, detail: req.detail, referenceLook: req.referenceLook },
     classNames: editedClassNames(edited.map, hole, req.palette),
     maskedPixels: mask.maskedPixels,
     selectionPixels,

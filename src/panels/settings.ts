@@ -1,7 +1,7 @@
 // The panel's persisted settings: their shape, defaults, and a forgiving reader (a settings file from an
 // older or newer version, or edited by hand, never stops the panel from opening). Tokens are not here:
 // they go to the host's secret storage.
-import { Detail, DETAILS } from '../inference/job';
+import { Detail, DETAILS, REFERENCE_LOOKS, ReferenceLook } from '../inference/job';
 import { BUILTIN_PALETTES } from '../layout';
 
 export type BackendChoice = 'local-auto' | 'local-wasm' | 'remote';
@@ -17,6 +17,11 @@ export const DETAIL_LABELS: Record<Detail, string> = {
   fine: 'Fine detail (slower on wide edits)',
 };
 
+export const REFERENCE_LOOK_LABELS: Record<ReferenceLook, string> = {
+  matched: "Match this photo's light",
+  own: "Keep the reference's colours",
+};
+
 export interface Settings {
   palette: string;
   backend: BackendChoice;
@@ -27,6 +32,8 @@ export interface Settings {
   variations: number;
   /** Search detail on wide edits (RelayoutJob.detail). */
   detail: Detail;
+  /** What the reference lends looks like (RelayoutJob.referenceLook). */
+  referenceLook: ReferenceLook;
   /** Recently picked class labels per palette, most recent first. */
   recent: Record<string, number[]>;
 }
@@ -42,6 +49,7 @@ export const DEFAULT_SETTINGS: Settings = {
   seed: 0,
   variations: 1,
   detail: 'standard',
+  referenceLook: 'matched',
   recent: {},
 };
 
@@ -65,6 +73,7 @@ export function readSettings(raw: unknown): Settings {
     seed: clampInt(s.seed, 0, 2 ** 31 - 1, DEFAULT_SETTINGS.seed),
     variations: clampInt(s.variations, 1, MAX_VARIATIONS, DEFAULT_SETTINGS.variations),
     detail: DETAILS.includes(s.detail as Detail) ? (s.detail as Detail) : DEFAULT_SETTINGS.detail,
+    referenceLook: REFERENCE_LOOKS.includes(s.referenceLook as ReferenceLook) ? (s.referenceLook as ReferenceLook) : DEFAULT_SETTINGS.referenceLook,
     recent,
   };
 }

@@ -4,7 +4,7 @@ import { tmpdir } from 'os';
 import { PNG } from 'pngjs';
 import { join } from 'path';
 import { readImage, writeImage } from '../../src/cli/image-io';
-import { ADE20K, computeEditMask, decodeLabels } from '../../src/layout';
+import { ADE20K, computeEditMask, decodeLabels, labelOf } from '../../src/layout';
 import { solid } from '../helpers/images';
 
 const ROOT = join(__dirname, '..', '..');
@@ -84,6 +84,28 @@ describe('relayout edit', () => {
     expect(outside).toBe(0);
     expect(run('edit', '--image', photo, '--layout', layout, '--edited', removeBoats, '--detail', 'ultra', '--out', dest)).not.toBe(0);
     expect(err.join('\n')).toMatch(/--detail.*ultra.*standard, fine/s);
+  });
+
+  test("--reference-look: hills lent by a sunset photo take the kite photo's blue light (matched) or keep their grey (own)", () => {
+    const kite = join(ROOT, 'samples', 'kite');
+    const args = (look: string, dest: string): string[] => ['edit', '--image', join(kite, 'photo.jpg'), '--layout', join(kite, 'layout.png'), '--edited', join(kite, 'edits', 'hill-below.png'),
+      '--reference', photo, '--reference-layout', layout, '--reference-look', look, '--out', dest, '-q'];
+    const matched = join(tmp, 'matched.png'), own = join(tmp, 'own.png');
+    expect(run(...args('matched', matched))).toBe(0);
+    expect(run(...args('own', own))).toBe(0);
+    // The new hills: the pixels painted mountain, blue minus red.
+    const edited = decodeLabels(readImage(join(kite, 'edits', 'hill-below.png')), ADE20K).map;
+    const mountain = labelOf(ADE20K, 'mountain');
+    const blueness = (file: string): number => {
+      const img = readImage(file);
+      let s = 0, n = 0;
+      for (let i = 0; i < edited.labels.length; i++) if (edited.labels[i] === mountain) { s += img.data[i * 4 + 2] - img.data[i * 4]; n++; }
+      return s / Math.max(1, n);
+    };
+    expect(blueness(own)).toBeLessThan(15); // the sunset photo's own grey
+    expect(blueness(matched)).toBeGreaterThan(blueness(own) + 20);
+    expect(run(...args('bright', matched))).not.toBe(0);
+    expect(err.join('\n')).toMatch(/--reference-look.*bright.*matched, own/s);
   });
 
   test('a missing file is a clear error with exit code 2', () => {

@@ -72,6 +72,21 @@ test('pick a class, paint a stroke, Generate: a new masked layer changes the str
   await page.waitForFunction(() => /of the image will be regenerated/.test(document.querySelector('[data-testid=status-edit]')?.textContent ?? ''));
   await page.screenshot({ path: join(SHOTS, '1-painted.png') });
 
+  // The reference's look: offered once a reference document is picked, in this photo's light by default.
+  expect(await page.locator('[data-testid=reference-look]').count()).toBe(0);
+  const refValue = await page.$eval('[data-testid=reference]', (el) => Array.from((el as HTMLSelectElement).options).find((o) => o.value !== 'self')!.value);
+  await page.selectOption('[data-testid=reference]', refValue);
+  await page.waitForSelector('[data-testid=reference-look]');
+  expect(await page.$eval('[data-testid=reference-look]', (el) => (el as HTMLSelectElement).value)).toBe('matched');
+  await page.screenshot({ path: join(SHOTS, '1b-reference-look.png') });
+  await page.selectOption('[data-testid=reference-look]', 'own');
+  await page.waitForFunction(async () => {
+    const w = window as unknown as { __relayout: { host: { loadSettings(): Promise<{ referenceLook?: string } | null> } } };
+    return (await w.__relayout.host.loadSettings())?.referenceLook === 'own';
+  });
+  await page.selectOption('[data-testid=reference]', 'self');
+  await page.waitForFunction(() => !document.querySelector('[data-testid=reference-look]'));
+
   // Fine detail: kept with the settings (this small scene reaches full resolution either way).
   await page.selectOption('[data-testid=detail]', 'fine');
   await page.waitForFunction(async () => {

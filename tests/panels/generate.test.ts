@@ -24,7 +24,7 @@ function baselineEngine(log: string[] = []): EditEngine {
   const handler: EngineHandler = {
     backend: async () => 'in-process baseline',
     run: async (call, { signal, onProgress }) => {
-      log.push(`seed ${call.job.seed}${call.job.detail ? ` ${call.job.detail}` : ''}`);
+      log.push(`seed ${call.job.seed}${call.job.detail ? ` ${call.job.detail}` : ''}${call.job.referenceLook ? ` look ${call.job.referenceLook}` : ''}`);
       onProgress({ type: 'stage', stageId: 'baseline', fraction: 0.5 });
       await new Promise((r) => setTimeout(r, 5));
       return runEdit(call.job, call.palette, { method: 'baseline', signal });
@@ -95,6 +95,14 @@ describe('Generate', () => {
     await generate(host, baselineEngine(calls), req(id, { detail: 'fine' }));
     await generate(host, baselineEngine(calls), req(id));
     expect(calls).toEqual(['seed 3 fine', 'seed 3']);
+  });
+
+  test('the reference look reaches the engine with the job', async () => {
+    const { host, id } = await setup();
+    paintWater(host, id);
+    const calls: string[] = [];
+    await generate(host, baselineEngine(calls), req(id, { referenceLook: 'own' }));
+    expect(calls).toEqual(['seed 3 look own']);
   });
 
   test('a selection is added to the mask, also without an original layout (and the panel is told)', async () => {
@@ -175,6 +183,8 @@ describe('settings and engines', () => {
     const s = readSettings({ palette: 'nope', backend: 'remote', seed: 12.6, variations: 99, remoteUrl: 'https://gpu:8000', detail: 'ultra', recent: { ade20k: [3, 'x', 999, 22] } });
     expect(s).toMatchObject({ palette: 'ade20k', backend: 'remote', seed: 13, variations: 8, remoteUrl: 'https://gpu:8000', detail: 'standard', recent: { ade20k: [3, 22] } });
     expect(readSettings({ detail: 'fine' }).detail).toBe('fine');
+    expect(readSettings({ referenceLook: 'own' }).referenceLook).toBe('own');
+    expect(readSettings({ referenceLook: 'sunset' }).referenceLook).toBe('matched');
     const r = withRecent(withRecent(withRecent(s, 5), 7), 5);
     expect(r.recent.ade20k.slice(0, 3)).toEqual([5, 7, 3]);
   });

@@ -100,6 +100,17 @@ describe('the relayout contract', () => {
     expect(() => decodePipelineInputs(inputs, { detail: 'ultra' })).toThrow('parameter "detail" must be one of standard, fine, got "ultra"');
   });
 
+  test('the reference look travels as "reference_look" (the default, matched, is not sent); an unknown one is refused', () => {
+    const job = skyWaterJob(24, 16);
+    const inputs = encodePipelineInputs(job);
+    expect(encodePipelineParameters('ade20k', undefined, undefined, 'matched')).toEqual({ palette: 'ade20k' });
+    const own = encodePipelineParameters('ade20k', undefined, 'fine', 'own');
+    expect(own).toEqual({ palette: 'ade20k', detail: 'fine', reference_look: 'own' });
+    expect(decodePipelineInputs(inputs, own).job.referenceLook).toBe('own');
+    expect(decodePipelineInputs(inputs, {}).job.referenceLook).toBeUndefined();
+    expect(() => decodePipelineInputs(inputs, { reference_look: 'sunset' })).toThrow('parameter "reference_look" must be one of matched, own, got "sunset"');
+  });
+
   test('the pixel limit is a LimitError naming the input and the limit', () => {
     const inputs = encodePipelineInputs(skyWaterJob(24, 16));
     expect(() => decodePipelineInputs(inputs, {}, 300)).toThrow(LimitError);

@@ -2,8 +2,8 @@
 // shared by the client and the reference server: names, datatypes, shapes, request parameters, limits,
 // and the conversions between a RelayoutJob and tensors. Pure code; no fetch, Node or ORT.
 import { BUILTIN_PALETTES, EditMaskOptions, LabelMap, Palette, RgbaImage } from '../../layout';
-import { DETAILS } from '../job';
-import type { Detail, ReferenceSource, RelayoutJob } from '../job';
+import { DETAILS, REFERENCE_LOOKS } from '../job';
+import type { Detail, ReferenceLook, ReferenceSource, RelayoutJob } from '../job';
 import { KserveDatatype, ModelMetadata, InferParameters, TensorMetadata, WireFormatError, WireTensor } from './kserve-wire';
 
 /** The model name under which servers expose the whole pipeline. */
@@ -54,6 +54,7 @@ export const RELAYOUT_PARAMETERS: Readonly<Record<string, string>> = {
   dilate_px: 'fixed mask dilation radius, px',
   feather_px: 'width of the blend ramp inside the mask border, px',
   detail: 'search detail on wide edits: standard (default) or fine (one pyramid level finer, slower)',
+  reference_look: "what a reference lends looks like: matched (default: halfway to the photo's light) or own (its own colours)",
 };
 
 /** What a server accepts; our server advertises it in the model metadata's `parameters`. */
@@ -121,10 +122,11 @@ export function encodePipelineInputs(job: RelayoutJob): WireTensor[] {
   return inputs;
 }
 
-/** Request parameters for the palette (built-in ones only), the mask options and the detail. */
-export function encodePipelineParameters(paletteName: string | undefined, mask: EditMaskOptions | undefined, detail?: Detail): InferParameters {
+/** Request parameters for the palette (built-in ones only), the mask options, the detail and the reference look. */
+export function encodePipelineParameters(paletteName: string | undefined, mask: EditMaskOptions | undefined, detail?: Detail, referenceLook?: ReferenceLook): InferParameters {
   const p: InferParameters = {};
   if (detail && detail !== 'standard') p.detail = detail;
+  if (referenceLook && referenceLook !== 'matched') p.reference_look = referenceLook;
   if (paletteName && BUILTIN_PALETTES[paletteName]) p.palette = paletteName;
   if (mask?.dilateFraction !== undefined) p.dilate_fraction = mask.dilateFraction;
   if (mask?.dilatePx !== undefined) p.dilate_px = mask.dilatePx;
@@ -178,6 +180,14 @@ function labels(t: WireTensor, size: { width: number; height: number }, against:
     throw new WireFormatError(`input "${t.name}" is ${width}×${height} but ${against} is ${size.width}×${size.height}`, t.name);
   }
   return { width, height, labels: data };
+}
+
+/** An optional parameter that must be one of `choices` (a WireFormatError names them otherwise). */
+function choiceParam<T extends string>(params: InferParameters, name: string, choices: readonly T[]): T | undefined {
+  const v = params[name];
+  if (v === undefined) return undefined;
+  if (!choices.includes(v as T)) throw new WireFormatError(`parameter "${name}" must be one of ${choices.join(', ')}, got ${JSON.stringify(v)}`);
+  return v as T;
 }
 
 function numberParam(p: InferParameters, key: string, integer: boolean): number | undefined {
@@ -242,12 +252,9 @@ export function decodePipelineInputs(inputs: WireTensor[], params: InferParamete
   const dilateFraction = numberParam(params, 'dilate_fraction', false);
   const dilatePx = numberParam(params, 'dilate_px', true);
   const featherPx = numberParam(params, 'feather_px', true);
-  let detail: Detail | undefined;
-  if (params.detail !== undefined) {
-    if (!DETAILS.includes(params.detail as Detail)) throw new WireFormatError(`parameter "detail" must be one of ${DETAILS.join(', ')}, got ${JSON.stringify(params.detail)}`);
-    detail = params.detail as Detail;
-  }
-  const job: RelayoutJob = { image: photo, original, edited, extraMask, references, seed, maskOptions: { dilateFraction, dilatePx, featherPx }, detail };
+  const detail = choiceParam(params, 'detail', DETAILS);
+  const referenceLook = choiceParam(params, 'reference_look', REFERENCE_LOOKS);
+  const job: RelayoutJob = { image: photo, original, edited, extraMask, references, seed, maskOptions: { dilateFraction, dilatePx, featherPx }, detail, referenceLook };
   return { job, palette };
 }
 

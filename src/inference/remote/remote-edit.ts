@@ -121,7 +121,7 @@ export async function runRemoteEdit(job: RelayoutJob, palette: Palette, opts: Re
   // A single request gets the job's own mask options, so the server's mask equals ours; tiles get the
   // largest radius and our feather width, so each tile's mask covers ours where its weight is nonzero.
   const maskOptions = tiled ? { dilatePx: maxRadius, featherPx: mask.featherPx } : job.maskOptions;
-  const parameters = encodePipelineParameters(palette.name, maskOptions, job.detail);
+  const parameters = encodePipelineParameters(palette.name, maskOptions, job.detail, job.referenceLook);
   timings.plan = Date.now() - t0 - timings.mask;
 
   const compositor = new TileCompositor(image, mask.alpha, mask.bounds);
