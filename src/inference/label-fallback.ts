@@ -79,7 +79,7 @@ const MAX_RADIUS = 64;
 export function fillFromClass(warped: Plane, labels: Plane, flagged: Uint8Array): Plane {
   const { width: w, height: h } = warped;
   const n = w * h;
-  const out: Plane = { ...warped, data: Float32Array.from(warped.data) };
+  const out = warped; // in place: only flagged pixels are written, only unflagged ones read
   for (let i = 0; i < n; i++) {
     if (!flagged[i]) continue;
     const x = i % w, y = (i - x) / w, c = labels.data[i];
