@@ -55,7 +55,7 @@ interface Row {
  * fill there: see the misaligned reference).
  */
 const DEPTH_BANDS = [4, 16, Infinity];
-const DEPTH_NAMES = ['≤4', '5–16', '>16'];
+const DEPTH_NAMES = DEPTH_BANDS.map((e, k) => (k === 0 ? `≤${e}` : e === Infinity ? `>${DEPTH_BANDS[k - 1]}` : `${DEPTH_BANDS[k - 1] + 1}–${e}`));
 
 /** A crop of the image with the region's outline drawn in (for contact sheets). */
 function cropWithOutline(img: RgbaImage, region: Uint8Array | null, b: Bounds): RgbaImage {

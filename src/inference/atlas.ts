@@ -1,6 +1,7 @@
 // The source atlas: the photo and any references side by side, as planar colour, compact class ids and
 // validity (which pixels may be copied), and the class-relative positions the features match on, per
 // source and per level. Pure typed-array code.
+import { dilateCells } from '../layout';
 import { RelayoutJob } from './job';
 import { applyLight, referenceLight } from './reference-light';
 import { nearestPixels, PixelWindow, Plane, plane, UNIT } from './planes';
@@ -34,25 +35,14 @@ export interface PositionSource {
  * vertical step, a ring one pixel wider in places.)
  */
 function classEdges(labels: Uint8Array, w: number, h: number, r: number): Uint8Array {
-  let edge = new Uint8Array(w * h);
+  let edge: Uint8Array = new Uint8Array(w * h);
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
       const i = y * w + x, l = labels[i];
       if ((x + 1 < w && labels[i + 1] !== l) || (x > 0 && labels[i - 1] !== l) || (y + 1 < h && labels[i + w] !== l) || (y > 0 && labels[i - w] !== l)) edge[i] = 1;
     }
   }
-  for (let k = 1; k < r; k++) {
-    const grown = new Uint8Array(edge);
-    for (let y = 0; y < h; y++) {
-      for (let x = 0; x < w; x++) {
-        if (!edge[y * w + x]) continue;
-        for (let yy = Math.max(0, y - 1); yy <= Math.min(h - 1, y + 1); yy++) {
-          for (let xx = Math.max(0, x - 1); xx <= Math.min(w - 1, x + 1); xx++) grown[yy * w + xx] = 1;
-        }
-      }
-    }
-    edge = grown;
-  }
+  for (let k = 1; k < r; k++) edge = dilateCells(edge, w, h);
   return edge;
 }
 

@@ -18,7 +18,7 @@ import {
   squaredDistanceTransform,
 } from '../layout';
 import { Detail, RelayoutJob } from './job';
-import { compositeKnown, cropPlane, downsample2, downsample2ByLabel, nearestPixels, Plane, plane, resizeBilinear, sampleNearest, UNIT } from './planes';
+import { compositeKnown, cropPlane, downsample2, downsample2ByLabel, nearestPixels, PixelWindow, Plane, plane, resizeBilinear, sampleNearest, UNIT } from './planes';
 import { Atlas, atlasPositions, buildAtlas, positionTrust, targetPositions } from './atlas';
 import { classMeanColours, sameClassColour } from './colour-guess';
 import { matchBorderColours } from './border-colour';
@@ -386,7 +386,7 @@ export async function runEngine(job: RelayoutJob, palette: Palette, runner: Runn
       return [r.x0 / f, r.y0 / f, Math.ceil(r.x1 / f) - r.x0 / f, Math.ceil(r.y1 / f) - r.y0 / f];
     };
     // Level f's rectangle as a window of the photo (full-resolution pixels).
-    const levelWindow = (f: number): { x0: number; y0: number; w: number; h: number } => {
+    const levelWindow = (f: number): PixelWindow => {
       const r = rects.get(f)!;
       return { x0: r.x0, y0: r.y0, w: r.x1 - r.x0, h: r.y1 - r.y0 };
     };

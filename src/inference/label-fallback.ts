@@ -74,12 +74,12 @@ const MAX_RADIUS = 64;
 /**
  * Replaces the colour of each flagged pixel by the mean colour of its class's unflagged pixels in the box
  * (regenerated or known) over the smallest window (5, 9, 17, … px) where they are at least a tenth.
- * Costs the flagged pixels' windows, not the box: a few thousand pixels in a box of millions.
+ * Costs the flagged pixels' windows, not the box: a few thousand pixels in a box of millions. In place
+ * (only flagged pixels are written, only unflagged ones read); returns `warped`.
  */
 export function fillFromClass(warped: Plane, labels: Plane, flagged: Uint8Array): Plane {
   const { width: w, height: h } = warped;
   const n = w * h;
-  const out = warped; // in place: only flagged pixels are written, only unflagged ones read
   for (let i = 0; i < n; i++) {
     if (!flagged[i]) continue;
     const x = i % w, y = (i - x) / w, c = labels.data[i];
@@ -96,11 +96,11 @@ export function fillFromClass(warped: Plane, labels: Plane, flagged: Uint8Array)
         }
       }
       if (k < 0.1 * (x1 - x0 + 1) * (y1 - y0 + 1)) continue;
-      out.data[i] = s0 / k;
-      out.data[n + i] = s1 / k;
-      out.data[2 * n + i] = s2 / k;
+      warped.data[i] = s0 / k;
+      warped.data[n + i] = s1 / k;
+      warped.data[2 * n + i] = s2 / k;
       break;
     }
   }
-  return out;
+  return warped;
 }

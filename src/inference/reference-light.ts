@@ -26,10 +26,6 @@ function toYCbCr(r: number, g: number, b: number): [number, number, number] {
   return [y, 0.5 + 0.564 * (b - y), 0.5 + 0.713 * (r - y)];
 }
 
-function fromYCbCr(y: number, cb: number, cr: number): [number, number, number] {
-  const r = y + (cr - 0.5) / 0.713, b = y + (cb - 0.5) / 0.564;
-  return [r, (y - 0.299 * r - 0.114 * b) / 0.587, b];
-}
 
 /** Per label: sampled count and the sums and squared sums of its YCbCr channels. */
 function classSums(img: RgbaImage, labels: Uint8Array): Float64Array {
@@ -86,12 +82,18 @@ export function referenceLight(photo: RgbaImage, photoLabels: Uint8Array, ref: R
  */
 export function applyLight(image: Plane, x0: number, w: number, h: number, map: LightMap, strength: number): void {
   const n = image.width * image.height, d = image.data;
+  // v + strength · (scale · v + offset − v), per channel: one scale and offset.
+  const [sy, sb, sr] = map.scale.map((s) => 1 + strength * (s - 1)), [oy, ob, or] = map.offset.map((o) => strength * o);
+  const clamp = (v: number): number => (v < 0 ? 0 : v > 1 ? 1 : v);
   for (let y = 0; y < h; y++) {
     for (let x = x0, i = y * image.width + x0; x < x0 + w; x++, i++) {
-      const v = toYCbCr(d[i], d[n + i], d[2 * n + i]);
-      for (let c = 0; c < 3; c++) v[c] += strength * (map.scale[c] * v[c] + map.offset[c] - v[c]);
-      const rgb = fromYCbCr(v[0], v[1], v[2]);
-      for (let c = 0; c < 3; c++) d[c * n + i] = Math.min(1, Math.max(0, rgb[c]));
+      const r = d[i], g = d[n + i], b = d[2 * n + i];
+      const l = 0.299 * r + 0.587 * g + 0.114 * b;
+      const Y = sy * l + oy, cb = sb * (0.5 + 0.564 * (b - l)) + ob, cr = sr * (0.5 + 0.713 * (r - l)) + or;
+      const R = Y + (cr - 0.5) / 0.713, B = Y + (cb - 0.5) / 0.564;
+      d[i] = clamp(R);
+      d[n + i] = clamp((Y - 0.299 * R - 0.114 * B) / 0.587);
+      d[2 * n + i] = clamp(B);
     }
   }
 }

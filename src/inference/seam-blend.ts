@@ -186,12 +186,11 @@ export function blendableLabels(labels: Plane, blendable: Uint8Array): Plane {
 /**
  * The full-resolution warp over the box plus the level's offsets, interpolated bilinearly between the
  * centres of targets of the pixel's own class, on the regenerated pixels: added in place (a fresh copy of a
-16 MP box costs more to touch than the loop), and returned.
+ * 16 MP box costs more to touch than the loop), and returned.
  */
 export function addSeamOffsets(warped: Plane, labels: Plane, regen: Uint8Array, bx0: number, by0: number, level: SeamLevel, offsets: Plane): Plane {
   const { width: bw, height: bh } = warped, B = bw * bh;
   const { width: tw, height: th } = offsets, T = tw * th, f = level.scale;
-  const out = warped;
   for (let y = 0, i = 0; y < bh; y++) {
     const fy = (by0 + y + 0.5) / f - 0.5 - level.y0, cy0 = Math.floor(fy), wy = fy - cy0;
     for (let x = 0; x < bw; x++, i++) {
@@ -217,12 +216,12 @@ export function addSeamOffsets(warped: Plane, labels: Plane, regen: Uint8Array, 
       if (!sw) continue;
       const add = [o0 / sw, o1 / sw, o2 / sw];
       for (let k = 0; k < 3; k++) {
-        const v = out.data[k * B + i] + add[k];
-        out.data[k * B + i] = v < 0 ? 0 : v > 1 ? 1 : v;
+        const v = warped.data[k * B + i] + add[k];
+        warped.data[k * B + i] = v < 0 ? 0 : v > 1 ? 1 : v;
       }
     }
   }
-  return out;
+  return warped;
 }
 
 /**

@@ -10,6 +10,7 @@ export * from './polygon';
 export * from './resample';
 export { boxMean } from './box-mean';
 export { squaredDistanceTransform } from './distance';
+export { dilateCells } from './complete-coarse';
 export { prng } from './random';
 export * from './complete';
 export { utf8Decode, utf8Encode } from './utf8';

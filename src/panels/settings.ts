@@ -56,6 +56,9 @@ export const DEFAULT_SETTINGS: Settings = {
 const clampInt = (v: unknown, lo: number, hi: number, dflt: number): number =>
   typeof v === 'number' && Number.isFinite(v) ? Math.min(hi, Math.max(lo, Math.round(v))) : dflt;
 
+/** `v` when it is one of `choices`, else `dflt`. */
+const oneOf = <T extends string>(v: unknown, choices: readonly T[], dflt: T): T => (choices.includes(v as T) ? (v as T) : dflt);
+
 /** Reads saved settings, keeping every valid field and defaulting the rest. */
 export function readSettings(raw: unknown): Settings {
   const s = raw && typeof raw === 'object' ? (raw as Record<string, unknown>) : {};
@@ -72,8 +75,8 @@ export function readSettings(raw: unknown): Settings {
     remoteModel: typeof s.remoteModel === 'string' && s.remoteModel ? s.remoteModel : DEFAULT_SETTINGS.remoteModel,
     seed: clampInt(s.seed, 0, 2 ** 31 - 1, DEFAULT_SETTINGS.seed),
     variations: clampInt(s.variations, 1, MAX_VARIATIONS, DEFAULT_SETTINGS.variations),
-    detail: DETAILS.includes(s.detail as Detail) ? (s.detail as Detail) : DEFAULT_SETTINGS.detail,
-    referenceLook: REFERENCE_LOOKS.includes(s.referenceLook as ReferenceLook) ? (s.referenceLook as ReferenceLook) : DEFAULT_SETTINGS.referenceLook,
+    detail: oneOf(s.detail, DETAILS, DEFAULT_SETTINGS.detail),
+    referenceLook: oneOf(s.referenceLook, REFERENCE_LOOKS, DEFAULT_SETTINGS.referenceLook),
     recent,
   };
 }
